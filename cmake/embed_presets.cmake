@@ -1,0 +1,17 @@
+# Writes a C++ source that holds every preset file as a string, keyed by its stem.
+# Inputs: OUT (output path), SRC_DIR, FILES (paths relative to SRC_DIR, separated by commas).
+string(REPLACE "," ";" FILES "${FILES}")
+set(body "// Generated from presets/*.toml by cmake/embed_presets.cmake. Do not edit.\n")
+string(APPEND body "#include <string_view>\n#include <utility>\n#include <vector>\n\n")
+string(APPEND body "namespace patchrace::detail {\n\n")
+string(APPEND body "const std::vector<std::pair<std::string_view, std::string_view>>& embedded_presets() {\n")
+string(APPEND body "  static const std::vector<std::pair<std::string_view, std::string_view>> presets = {\n")
+foreach(file IN LISTS FILES)
+  get_filename_component(stem ${file} NAME_WE)
+  file(READ ${SRC_DIR}/${file} content HEX)
+  string(REGEX REPLACE "([0-9a-f][0-9a-f])" "\\\\x\\1" escaped "${content}")
+  string(APPEND body "      {\"${stem}\", std::string_view(\"${escaped}\", sizeof(\"${escaped}\") - 1)},\n")
+endforeach()
+string(APPEND body "  };\n  return presets;\n}\n\n}  // namespace patchrace::detail\n")
+file(WRITE ${OUT}.tmp "${body}")
+file(RENAME ${OUT}.tmp ${OUT})

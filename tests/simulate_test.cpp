@@ -1,0 +1,254 @@
+// The engine's contracts: determinism, conservation of hosts, report grid, seeds,
+// patching at t = 0, host placement and the pool structure.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "engine/host_partition.hpp"
+#include "engine/rng.hpp"
+#include "model/population.hpp"
+#include "patchrace/ensemble.hpp"
+#include "patchrace/error.hpp"
+#include "patchrace/simulate.hpp"
+
+namespace patchrace {
+namespace {
+
+/// A quick outbreak on a /16: 2,000 hosts, K = 0.06 /s.
+Scenario small_outbreak() {
+  Scenario s;
+  s.name = "small";
+  s.address_space.base = 0x0a000000;
+  s.address_space.prefix_length = 16;
+  s.population.hosts = 2000;
+  s.worm.scan_rate = 2.0;
+  s.worm.initial_infected = 3;
+  s.run.duration = 600;
+  s.run.report_interval = 10;
+  return s;
+}
+
+Scenario with_patching_and_cleanup() {
+  Scenario s = small_outbreak();
+  s.patching.enabled = true;
+  s.patching.release = -100;
+  s.patching.half_life = 150;
+  s.patching.never_fraction = 0.25;
+  s.cleanup.enabled = true;
+  s.cleanup.mean_delay = 120;
+  return s;
+}
+
+TEST(Simulate, SameSeedAndReplicateGiveIdenticalResults) {
+  const Scenario s = with_patching_and_cleanup();
+  EXPECT_EQ(simulate(s, 11, 4), simulate(s, 11, 4));
+}
+
+TEST(Simulate, DifferentSeedOrReplicateGiveDifferentResults) {
+  const Scenario s = with_patching_and_cleanup();
+  const Result base = simulate(s, 11, 4);
+  EXPECT_NE(base.series, simulate(s, 12, 4).series);
+  EXPECT_NE(base.series, simulate(s, 11, 5).series);
+}
+
+TEST(Simulate, EnsembleIsIdenticalWhateverTheThreadCount) {
+  Scenario s = with_patching_and_cleanup();
+  s.run.replicates = 7;
+  const auto one = run_ensemble(s, 99, 1);
+  const auto three = run_ensemble(s, 99, 3);
+  ASSERT_EQ(one.size(), 7u);
+  EXPECT_EQ(one, three);
+  for (std::uint64_t r = 0; r < 7; ++r) {
+    EXPECT_EQ(one[r].replicate, r);
+    EXPECT_EQ(one[r], simulate(s, 99, r));
+  }
+}
+
+TEST(Simulate, EnsembleReportsProgressOncePerReplicate) {
+  Scenario s = small_outbreak();
+  s.run.replicates = 5;
+  std::vector<std::uint32_t> seen;
+  (void)run_ensemble(s, 1, 2, [&](std::uint32_t done, std::uint32_t total) {
+    EXPECT_EQ(total, 5u);
+    seen.push_back(done);
+  });
+  EXPECT_EQ(seen, (std::vector<std::uint32_t>{1, 2, 3, 4, 5}));
+}
+
+TEST(Simulate, HostsAreConservedAndCountsAgreeAtEveryReport) {
+  const Scenario s = with_patching_and_cleanup();
+  for (std::uint64_t r = 0; r < 5; ++r) {
+    const Result result = simulate(s, 3, r);
+    const auto& ts = result.series;
+    double new_sum = 0;
+    for (std::size_t k = 0; k < ts.time.size(); ++k) {
+      const double total = ts[Series::kSusceptible][k] + ts[Series::kInfected][k] +
+                           ts[Series::kPatched][k] + ts[Series::kCleaned][k];
+      EXPECT_EQ(total, 2000.0) << "at t=" << ts.time[k];
+      new_sum += ts[Series::kNewInfections][k];
+      EXPECT_EQ(new_sum, ts[Series::kCumulativeInfected][k]);
+      // Only infected hosts are ever cleaned, so every host ever infected is I or C.
+      EXPECT_EQ(ts[Series::kCumulativeInfected][k], ts[Series::kInfected][k] + ts[Series::kCleaned][k]);
+    }
+    EXPECT_EQ(result.figures.total_infected, ts[Series::kCumulativeInfected].back());
+    EXPECT_EQ(result.figures.final_infected, ts[Series::kInfected].back());
+  }
+}
+
+TEST(Simulate, ReportsOnTheGridAndAlwaysAtTheEnd) {
+  Scenario s = small_outbreak();
+  s.run.duration = 95;
+  s.run.report_interval = 10;
+  const Result r = simulate(s, 1, 0);
+  const std::vector<double> expected = {0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 95};
+  EXPECT_EQ(r.series.time, expected);
+  EXPECT_EQ(report_times(s.run), expected);
+  EXPECT_EQ(report_point_count(s.run), expected.size());
+  s.run.duration = 100;
+  EXPECT_EQ(report_point_count(s.run), 11u);
+  EXPECT_EQ(report_times(s.run).back(), 100.0);
+}
+
+TEST(Simulate, SeedsAreTheFirstReportedInfections) {
+  Scenario s = small_outbreak();
+  s.worm.initial_infected = 17;
+  const Result r = simulate(s, 5, 0);
+  EXPECT_EQ(r.series[Series::kNewInfections][0], 17.0);
+  EXPECT_EQ(r.series[Series::kInfected][0], 17.0);
+}
+
+TEST(Simulate, ExplicitSeedAddressesAreInfectedAtTheStart) {
+  Scenario s = small_outbreak();
+  s.worm.seed_addresses = {0x0a000001, 0x0a00ffff, 0x0a001234};
+  const Result r = simulate(s, 5, 0);
+  EXPECT_EQ(r.series[Series::kCumulativeInfected][0], 3.0);
+}
+
+TEST(Simulate, SaturatesWithoutPatchingAndReachesEveryMilestone) {
+  const Result r = simulate(small_outbreak(), 8, 0);
+  EXPECT_EQ(r.figures.total_infected, 2000u);
+  ASSERT_TRUE(r.figures.time_to_10 && r.figures.time_to_50 && r.figures.time_to_90);
+  EXPECT_LT(*r.figures.time_to_10, *r.figures.time_to_50);
+  EXPECT_LT(*r.figures.time_to_50, *r.figures.time_to_90);
+  EXPECT_GT(r.figures.peak_new_per_minute, 0u);
+  EXPECT_GT(r.figures.probes, 0.0);
+}
+
+TEST(Simulate, NoSpreadMeansNoMilestones) {
+  Scenario s = small_outbreak();
+  s.worm.scan_rate = 1e-9;
+  const Result r = simulate(s, 8, 0);
+  EXPECT_EQ(r.figures.total_infected, 3u);
+  EXPECT_FALSE(r.figures.time_to_10.has_value());
+  // Probes are integrated exactly: 3 scanners for 600 s at 1e-9 probes/s.
+  EXPECT_NEAR(r.figures.probes, 3 * 600 * 1e-9, 1e-18);
+}
+
+TEST(Simulate, PatchesReleasedBeforeTheWormApplyAtTheStart) {
+  // Expected share patched at t = 0: (1 - never) (1 - 2^(-age / half_life)).
+  Scenario s = small_outbreak();
+  s.population.hosts = 40000;
+  s.worm.scan_rate = 1e-9;
+  s.patching.enabled = true;
+  s.patching.release = -30 * kDay;
+  s.patching.half_life = 30 * kDay;
+  s.patching.never_fraction = 0.2;
+  const Result r = simulate(s, 21, 0);
+  const double expected = 0.8 * 0.5;
+  const double share = r.series[Series::kPatched][0] / 40000.0;
+  EXPECT_NEAR(share, expected, 4.0 * std::sqrt(expected * (1 - expected) / 40000.0));
+}
+
+TEST(Simulate, PatchingWaitsForTheRelease) {
+  Scenario s = small_outbreak();
+  s.worm.scan_rate = 1e-9;
+  s.patching.enabled = true;
+  s.patching.release = 300;
+  s.patching.half_life = 10;
+  const Result r = simulate(s, 2, 0);
+  for (std::size_t k = 0; k < r.series.time.size(); ++k) {
+    if (r.series.time[k] <= 300) EXPECT_EQ(r.series[Series::kPatched][k], 0.0);
+  }
+  EXPECT_GT(r.series[Series::kPatched].back(), 1900.0);
+}
+
+TEST(Simulate, CuringPatchesCleanInfectedHosts) {
+  Scenario s = small_outbreak();
+  s.patching.enabled = true;
+  s.patching.release = 0;
+  s.patching.half_life = 60;
+  s.patching.cures_infected = true;
+  const Result r = simulate(s, 2, 0);
+  EXPECT_GT(r.figures.final_cleaned, 0u);
+  s.patching.cures_infected = false;
+  EXPECT_EQ(simulate(s, 2, 0).figures.final_cleaned, 0u);
+}
+
+TEST(Simulate, RejectsAnInvalidScenario) {
+  Scenario s = small_outbreak();
+  s.worm.scan_rate = -1;
+  EXPECT_THROW((void)simulate(s, 1, 0), InvalidScenario);
+}
+
+TEST(Placement, HostsAreDistinctSortedInsideAndIncludeRequired) {
+  AddressSpaceSpec space{0xc0a80000, 16};
+  detail::Rng rng(1, 0, detail::StreamPurpose::kPlacement);
+  const std::vector<std::uint32_t> required = {0xc0a8ffff, 0xc0a80000};
+  for (std::uint64_t hosts : {2u, 100u, 40000u, 65536u}) {
+    const auto a = detail::place_hosts_uniform(space, hosts, required, rng);
+    ASSERT_EQ(a.size(), hosts);
+    EXPECT_TRUE(std::is_sorted(a.begin(), a.end()));
+    EXPECT_EQ(std::adjacent_find(a.begin(), a.end()), a.end());
+    EXPECT_GE(a.front(), 0xc0a80000u);
+    EXPECT_LE(a.back(), 0xc0a8ffffu);
+    for (std::uint32_t r : required) EXPECT_TRUE(std::binary_search(a.begin(), a.end(), r));
+  }
+}
+
+TEST(Placement, FullIpv4SpaceUsesEveryBitOfTheAddress) {
+  AddressSpaceSpec space{};
+  detail::Rng rng(2, 0, detail::StreamPurpose::kPlacement);
+  const auto a = detail::place_hosts_uniform(space, 100000, {}, rng);
+  EXPECT_EQ(a.size(), 100000u);
+  EXPECT_GT(a.back(), 0xf0000000u);
+  EXPECT_LT(a.front(), 0x10000000u);
+}
+
+TEST(Placement, RadixSortAgreesWithStdSort) {
+  detail::Rng rng(3, 0, detail::StreamPurpose::kTest);
+  std::vector<std::uint32_t> keys(200000);
+  for (auto& k : keys) k = static_cast<std::uint32_t>(rng.next_u64());
+  auto expected = keys;
+  std::sort(expected.begin(), expected.end());
+  detail::sort_u32(keys);
+  EXPECT_EQ(keys, expected);
+}
+
+TEST(HostPartition, MovesKeepEveryPoolConsistent) {
+  detail::HostPartition p(10, 4, 1);
+  EXPECT_EQ(p.size(0), 0u);
+  EXPECT_EQ(p.size(1), 10u);
+  p.move(3, 3);
+  p.move(7, 0);
+  p.move(5, 2);
+  const std::uint32_t first_of_pool_1 = p.at(1, 0);
+  const std::uint32_t moved = p.move_at(1, 0, 3);
+  EXPECT_EQ(moved, first_of_pool_1);
+  EXPECT_EQ(p.pool_of(moved), 3);
+  EXPECT_EQ(p.size(3), 2u);
+  p.move(3, 0);
+  std::size_t total = 0;
+  for (int k = 0; k < 4; ++k) {
+    total += p.size(k);
+    for (std::uint32_t i = 0; i < p.size(k); ++i) EXPECT_EQ(p.pool_of(p.at(k, i)), k);
+  }
+  EXPECT_EQ(total, 10u);
+  EXPECT_EQ(p.size(0), 2u);
+  EXPECT_EQ(p.size(2), 1u);
+  EXPECT_EQ(p.size(3), 1u);
+}
+
+}  // namespace
+}  // namespace patchrace
