@@ -1,0 +1,40 @@
+// The subcommands of the patchrace command-line tool. Each returns the process exit
+// code and reports bad input by throwing patchrace::UsageError or InvalidScenario
+// (exit 2) and runtime failures by throwing other exceptions (exit 1); main() prints
+// them as one line "patchrace: error: <message>".
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace patchrace::cli {
+
+/// Options of `patchrace run`, as given on the command line.
+struct RunOptions {
+  std::string scenario_file;                // empty: use `preset`
+  std::string preset;                       // empty: the default preset
+  std::optional<std::uint64_t> seed;        // overrides the scenario's run.seed
+  std::optional<std::uint32_t> replicates;  // overrides the scenario's run.replicates
+  unsigned threads = 0;                     // 0: one per hardware thread
+  std::string out = "patchrace-out";        // output directory
+  bool quiet = false;                       // no summary, no progress bar
+};
+
+/// `patchrace run`: loads the scenario, applies the overrides, checks memory and the
+/// output directory, runs the ensemble, prints a summary and writes the outputs.
+int run_command(const RunOptions& options);
+
+/// `patchrace presets [NAME]`: lists the built-in presets, or prints NAME's TOML text.
+int presets_command(const std::string& name);
+
+/// `patchrace validate FILE...`: parses each file and prints a one-line verdict; stops
+/// at the first invalid file by throwing patchrace::InvalidScenario.
+int validate_command(const std::vector<std::string>& files);
+
+/// Throws patchrace::UsageError if `dir` cannot be created or written, without creating
+/// anything: the nearest existing ancestor must be a writable directory.
+void check_output_dir(const std::string& dir);
+
+}  // namespace patchrace::cli

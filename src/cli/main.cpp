@@ -1,0 +1,159 @@
+// patchrace: the command-line tool. Parses the command line with CLI11, dispatches to
+// one subcommand and turns every error into one line on stderr and an exit code:
+// 0 success (and --help/--version), 2 bad input, 1 runtime failure.
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <charconv>
+#include <cstdint>
+#include <cstdio>
+#include <exception>
+#include <iostream>
+#include <limits>
+#include <new>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include "cli/commands.hpp"
+#include "patchrace/error.hpp"
+
+namespace {
+
+using patchrace::cli::RunOptions;
+
+constexpr int kExitBadInput = 2;
+constexpr int kExitFailure = 1;
+
+/// Prints "patchrace: error: <message>" on one line (newlines in `message` become "; ").
+void print_error(std::string message) {
+  while (!message.empty() && message.back() == '\n') message.pop_back();
+  std::string line;
+  for (char c : message) {
+    if (c == '\n') {
+      line += "; ";
+    } else {
+      line += c;
+    }
+  }
+  std::fflush(stdout);
+  fmt::print(stderr, "patchrace: error: {}\n", line);
+}
+
+/// Accepts a decimal integer in [min, max]; CLI11's own conversion would wrap "-5" or
+/// overflow silently for unsigned types.
+CLI::Validator integer_in(std::uint64_t min, std::uint64_t max) {
+  auto check = [min, max](std::string& text) -> std::string {
+    std::uint64_t value = 0;
+    const char* end = text.data() + text.size();
+    const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+    if (ec == std::errc() && ptr == end && value >= min && value <= max) return {};
+    return fmt::format("must be an integer from {} to {}, got '{}'", min, max, text);
+  };
+  return CLI::Validator(check, "");  // the range shows in the error, not in the type
+}
+
+/// Everything the command line can set.
+struct CommandLine {
+  RunOptions run;
+  std::string preset_name;
+  std::vector<std::string> validate_files;
+  std::uint64_t seed = 0;
+  std::uint32_t replicates = 1;
+};
+
+/// Subcommands and options handles, to see after parsing what was given.
+struct Parsed {
+  CLI::App* run = nullptr;
+  CLI::App* presets = nullptr;
+  CLI::App* validate = nullptr;
+  CLI::Option* seed = nullptr;
+  CLI::Option* replicates = nullptr;
+};
+
+Parsed add_run(CLI::App& app, CommandLine& cl) {
+  Parsed p;
+  p.run =
+      app.add_subcommand("run", "Simulate a scenario and write timeseries.csv and summary.json");
+  p.run->add_option("SCENARIO", cl.run.scenario_file,
+                    "Scenario TOML file (default: the default preset)");
+  p.run->add_option("--preset", cl.run.preset, "Run a built-in preset (see `patchrace presets`)");
+  p.seed = p.run
+               ->add_option("--seed", cl.seed,
+                            "Random seed (default: the scenario's run.seed, "
+                            "else one is picked and printed)")
+               ->check(integer_in(0, std::numeric_limits<std::uint64_t>::max()));
+  p.replicates = p.run
+                     ->add_option("--replicates", cl.replicates,
+                                  "Number of replicates, overrides run.replicates")
+                     ->check(integer_in(1, 1'000'000));
+  p.run->add_option("--threads", cl.run.threads, "Worker threads (0: one per hardware thread)")
+      ->check(integer_in(0, 1024))
+      ->capture_default_str();
+  p.run->add_option("--out", cl.run.out, "Output directory")->capture_default_str();
+  p.run->add_flag("-q,--quiet", cl.run.quiet, "Print no summary and no progress bar");
+  return p;
+}
+
+Parsed build_app(CLI::App& app, CommandLine& cl) {
+  app.set_version_flag("--version", "patchrace " PATCHRACE_VERSION);
+  app.require_subcommand(0, 1);
+  Parsed p = add_run(app, cl);
+  p.presets = app.add_subcommand("presets", "List the built-in presets, or print one's TOML");
+  p.presets->add_option("NAME", cl.preset_name, "Preset to print");
+  p.validate = app.add_subcommand("validate", "Check scenario files without running them");
+  p.validate->add_option("FILE", cl.validate_files, "Scenario TOML files")->required();
+  return p;
+}
+
+int dispatch(const Parsed& p, CommandLine& cl) {
+  if (p.run->parsed()) {
+    if (p.seed->count() > 0) cl.run.seed = cl.seed;
+    if (p.replicates->count() > 0) cl.run.replicates = cl.replicates;
+    return patchrace::cli::run_command(cl.run);
+  }
+  if (p.presets->parsed()) return patchrace::cli::presets_command(cl.preset_name);
+  if (p.validate->parsed()) return patchrace::cli::validate_command(cl.validate_files);
+  throw patchrace::UsageError("no command given, expected run, presets or validate (see --help)");
+}
+
+/// Runs `body`, mapping every exception to its one-line message and exit code.
+template <typename Body>
+int guarded(Body body) {
+  try {
+    return body();
+  } catch (const patchrace::UsageError& e) {
+    print_error(e.what());
+    return kExitBadInput;
+  } catch (const patchrace::InvalidScenario& e) {
+    print_error(e.what());
+    return kExitBadInput;
+  } catch (const std::bad_alloc&) {
+    print_error("out of memory");
+    return kExitFailure;
+  } catch (const std::exception& e) {
+    print_error(e.what());
+    return kExitFailure;
+  } catch (...) {
+    print_error("unknown failure");
+    return kExitFailure;
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return guarded([&] {
+    CLI::App app("patchrace: worms racing a patch process", "patchrace");
+    CommandLine cl;
+    const Parsed parsed = build_app(app, cl);
+    try {
+      app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+      if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) return app.exit(e);
+      print_error(e.what());
+      return kExitBadInput;
+    }
+    return dispatch(parsed, cl);
+  });
+}

@@ -1,0 +1,338 @@
+// End-to-end tests of the patchrace binary, run as a user would: in a fresh temporary
+// directory, through the shell, checking exit codes, stdout, stderr and written files.
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "patchrace/scenario_file.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+void write_file(const fs::path& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary) << text;
+}
+
+/// Single-quotes `arg` for /bin/sh.
+std::string shell_quote(const std::string& arg) {
+  std::string quoted = "'";
+  for (char c : arg) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
+struct Outcome {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+/// A temporary working directory (removed at the end) in which the binary is run.
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string pattern = (fs::temp_directory_path() / "patchrace-cli-test-XXXXXX").string();
+    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
+    root_ = pattern;
+    work_ = root_ / "work";
+    fs::create_directory(work_);
+  }
+  void TearDown() override {
+    std::error_code ec;
+    fs::remove_all(root_, ec);
+  }
+
+  /// Runs `patchrace args...` in work() and captures its exit code and output.
+  Outcome run(const std::vector<std::string>& args) const {
+    std::string command = "cd " + shell_quote(work_.string()) + " && " + PATCHRACE_BINARY;
+    for (const std::string& arg : args) {
+      command += ' ';
+      command += shell_quote(arg);
+    }
+    command += " >";
+    command += shell_quote((root_ / "stdout").string());
+    command += " 2>";
+    command += shell_quote((root_ / "stderr").string());
+    command += " </dev/null";
+    const int status = std::system(command.c_str());
+    Outcome outcome;
+    outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    outcome.out = read_file(root_ / "stdout");
+    outcome.err = read_file(root_ / "stderr");
+    return outcome;
+  }
+
+  /// Every file below work(), relative to it, sorted.
+  std::vector<std::string> work_files() const {
+    std::vector<std::string> files;
+    for (const auto& entry : fs::recursive_directory_iterator(work_)) {
+      files.push_back(fs::relative(entry.path(), work_).string());
+    }
+    std::sort(files.begin(), files.end());
+    return files;
+  }
+
+  /// Asserts a failed run: exit code 2, exactly `message` as the one line on stderr, and
+  /// no files in work() other than `inputs`.
+  void expect_bad_input(const std::vector<std::string>& args, const std::string& message,
+                        std::vector<std::string> inputs = {}) const {
+    const Outcome o = run(args);
+    EXPECT_EQ(o.exit_code, 2) << o.err;
+    EXPECT_EQ(o.err, "patchrace: error: " + message + "\n");
+    EXPECT_EQ(o.out, "");
+    std::sort(inputs.begin(), inputs.end());
+    EXPECT_EQ(work_files(), inputs);
+  }
+
+  [[nodiscard]] const fs::path& work() const { return work_; }
+
+ private:
+  fs::path root_;
+  fs::path work_;
+};
+
+std::size_t line_count(const std::string& text) {
+  return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
+/// Reported points of a scenario whose duration is a multiple of its report interval.
+std::size_t reported_points(const patchrace::Scenario& s) {
+  return static_cast<std::size_t>(std::llround(s.run.duration / s.run.report_interval)) + 1;
+}
+
+/// A copy of the slammer preset without run.seed, so that `run` picks a seed.
+std::string unseeded_slammer() {
+  std::string text(patchrace::preset_text("slammer-2003"));
+  return std::regex_replace(text, std::regex("\nseed = [0-9]+"), "");
+}
+
+TEST_F(CliTest, RunEachPresetWritesCsvAndJson) {
+  constexpr int kReplicates = 2;
+  for (const std::string& name : patchrace::preset_names()) {
+    SCOPED_TRACE(name);
+    const Outcome o =
+        run({"run", "--preset", name, "--replicates", "2", "--threads", "2", "--out", name});
+    ASSERT_EQ(o.exit_code, 0) << o.err;
+    EXPECT_EQ(o.err, "");
+    EXPECT_NE(o.out.find("wrote " + name + "/timeseries.csv and " + name + "/summary.json\n"),
+              std::string::npos)
+        << o.out;
+    const patchrace::Scenario scenario = patchrace::load_preset(name);
+    const std::string csv = read_file(work() / name / "timeseries.csv");
+    EXPECT_EQ(line_count(csv), kReplicates * reported_points(scenario) * 6 + 1);
+    const json summary = json::parse(read_file(work() / name / "summary.json"));
+    EXPECT_EQ(summary.at("seed").get<std::uint64_t>(), *scenario.run.seed);
+    EXPECT_EQ(summary.at("seed_source"), "scenario");
+    EXPECT_EQ(summary.at("scenario").at("name"), name);
+    EXPECT_EQ(summary.at("replicates").size(), 2u);
+  }
+}
+
+TEST_F(CliTest, RunWithoutScenarioUsesTheDefaultPreset) {
+  const Outcome o = run({"run"});
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  const std::string name = patchrace::default_preset_name();
+  EXPECT_EQ(o.out.rfind(name + " — ", 0), 0u) << o.out;
+  const json summary = json::parse(read_file(work() / "patchrace-out" / "summary.json"));
+  EXPECT_EQ(summary.at("scenario").at("name"), name);
+  EXPECT_TRUE(fs::exists(work() / "patchrace-out" / "timeseries.csv"));
+}
+
+TEST_F(CliTest, RunWithSameSeedIsIdenticalAndWithAnotherSeedDiffers) {
+  const std::vector<std::string> common = {"run", "--preset", "slammer-2003", "--quiet"};
+  auto run_with = [&](const std::string& seed, const std::string& out) {
+    std::vector<std::string> args = common;
+    args.insert(args.end(), {"--seed", seed, "--out", out});
+    const Outcome o = run(args);
+    EXPECT_EQ(o.exit_code, 0) << o.err;
+    EXPECT_EQ(o.out, "");  // --quiet
+    return read_file(work() / out / "timeseries.csv");
+  };
+  const std::string a = run_with("42", "a");
+  const std::string b = run_with("42", "b");
+  const std::string c = run_with("43", "c");
+  EXPECT_FALSE(a.empty());
+  EXPECT_EQ(a, b);
+  EXPECT_NE(a, c);
+  const json summary = json::parse(read_file(work() / "a" / "summary.json"));
+  EXPECT_EQ(summary.at("seed"), 42);
+  EXPECT_EQ(summary.at("seed_source"), "command-line");
+  EXPECT_EQ(summary.at("scenario").at("run").at("seed"), 42);
+}
+
+TEST_F(CliTest, RunPicksPrintsAndRecordsASeedWhenNoneIsGiven) {
+  write_file(work() / "unseeded.toml", unseeded_slammer());
+  const Outcome o = run({"run", "unseeded.toml", "--out", "out"});
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  std::smatch match;
+  ASSERT_TRUE(std::regex_search(o.out, match, std::regex("^seed: ([0-9]+) \\(picked\\)\n")))
+      << o.out;
+  const std::uint64_t seed = std::stoull(match[1]);
+  const json summary = json::parse(read_file(work() / "out" / "summary.json"));
+  EXPECT_EQ(summary.at("seed").get<std::uint64_t>(), seed);
+  EXPECT_EQ(summary.at("seed_source"), "picked");
+  EXPECT_EQ(summary.at("scenario").at("run").at("seed").get<std::uint64_t>(), seed);
+}
+
+TEST_F(CliTest, RunReplicatesOverridesTheScenario) {
+  const Outcome o = run({"run", "--preset", "slammer-2003", "--replicates", "3", "-q"});
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  const json summary = json::parse(read_file(work() / "patchrace-out" / "summary.json"));
+  EXPECT_EQ(summary.at("replicates").size(), 3u);
+  EXPECT_EQ(summary.at("scenario").at("run").at("replicates"), 3);
+}
+
+TEST_F(CliTest, VersionPrintsTheVersion) {
+  const Outcome o = run({"--version"});
+  EXPECT_EQ(o.exit_code, 0);
+  EXPECT_TRUE(std::regex_match(o.out, std::regex("patchrace [0-9]+\\.[0-9]+\\.[0-9]+\n"))) << o.out;
+  EXPECT_EQ(o.err, "");
+}
+
+TEST_F(CliTest, HelpOfEveryCommandExitsZero) {
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"--help"}, {"run", "--help"}, {"presets", "--help"}, {"validate", "--help"}}) {
+    const Outcome o = run(args);
+    EXPECT_EQ(o.exit_code, 0) << args[0];
+    EXPECT_NE(o.out.find("Usage: patchrace"), std::string::npos) << o.out;
+    EXPECT_EQ(o.err, "");
+  }
+  EXPECT_NE(run({"run", "--help"}).out.find("--replicates"), std::string::npos);
+  EXPECT_EQ(work_files(), std::vector<std::string>{});
+}
+
+TEST_F(CliTest, PresetsListsEveryPresetAndMarksTheDefault) {
+  const Outcome o = run({"presets"});
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  const std::vector<std::string> names = patchrace::preset_names();
+  EXPECT_EQ(line_count(o.out), names.size());
+  for (const std::string& name : names) {
+    const std::string description = patchrace::load_preset(name).description;
+    const std::string label = name == patchrace::default_preset_name() ? name + " (default)" : name;
+    EXPECT_TRUE(std::regex_search(
+        o.out, std::regex("(^|\n)" + std::regex_replace(label, std::regex("[().]"), "\\$&") + " +" +
+                          std::regex_replace(description, std::regex("[().+*]"), "\\$&") + "\n")))
+        << o.out;
+  }
+}
+
+TEST_F(CliTest, PresetsWithANamePrintsItsToml) {
+  const Outcome o = run({"presets", "slammer-2003"});
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  EXPECT_EQ(o.out, std::string(patchrace::preset_text("slammer-2003")));
+}
+
+TEST_F(CliTest, ValidateReportsEachGoodFile) {
+  const std::string codered = std::string(PATCHRACE_SOURCE_DIR) + "/presets/codered-2001.toml";
+  const std::string slammer = std::string(PATCHRACE_SOURCE_DIR) + "/presets/slammer-2003.toml";
+  const Outcome o = run({"validate", codered, slammer});
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  EXPECT_EQ(o.out, codered + ": ok (codered-2001: 359,000 hosts, Code Red v2, 1 d)\n" + slammer +
+                       ": ok (slammer-2003: 75,000 hosts, Slammer, 15 min)\n");
+}
+
+TEST_F(CliTest, ValidateStopsAtTheFirstBadFile) {
+  write_file(work() / "good.toml", unseeded_slammer());
+  write_file(work() / "bad.toml", "name = \"bad\"\n[population]\nhosts = -3\n");
+  const Outcome o = run({"validate", "good.toml", "bad.toml", "good.toml"});
+  EXPECT_EQ(o.exit_code, 2);
+  EXPECT_EQ(o.out, "good.toml: ok (slammer-2003: 75,000 hosts, Slammer, 15 min)\n");
+  EXPECT_EQ(o.err,
+            "patchrace: error: bad.toml:3:9: population.hosts must be a non-negative integer, "
+            "got -3\n");
+}
+
+TEST_F(CliTest, ErrorUnknownFlag) {
+  expect_bad_input({"run", "--bogus"}, "The following argument was not expected: --bogus");
+}
+
+TEST_F(CliTest, ErrorSeedNotANumber) {
+  expect_bad_input({"run", "--seed", "abc"},
+                   "--seed: must be an integer from 0 to 18446744073709551615, got 'abc'");
+}
+
+TEST_F(CliTest, ErrorSeedNegative) {
+  expect_bad_input({"run", "--seed=-5"},
+                   "--seed: must be an integer from 0 to 18446744073709551615, got '-5'");
+}
+
+TEST_F(CliTest, ErrorReplicatesZero) {
+  expect_bad_input({"run", "--replicates", "0"},
+                   "--replicates: must be an integer from 1 to 1000000, got '0'");
+}
+
+TEST_F(CliTest, ErrorThreadsTooMany) {
+  expect_bad_input({"run", "--threads", "1025"},
+                   "--threads: must be an integer from 0 to 1024, got '1025'");
+}
+
+TEST_F(CliTest, ErrorUnknownPreset) {
+  expect_bad_input({"run", "--preset", "nope"},
+                   "unknown preset 'nope', expected one of: codered-2001, slammer-2003");
+}
+
+TEST_F(CliTest, ErrorScenarioAndPresetTogether) {
+  write_file(work() / "s.toml", unseeded_slammer());
+  expect_bad_input({"run", "s.toml", "--preset", "codered-2001"},
+                   "give either a scenario file or --preset, not both", {"s.toml"});
+}
+
+TEST_F(CliTest, ErrorMissingScenarioFile) {
+  expect_bad_input({"run", "missing.toml"},
+                   "cannot read scenario file 'missing.toml': No such file or directory");
+}
+
+TEST_F(CliTest, ErrorBadScenarioFile) {
+  write_file(work() / "bad.toml",
+             "name = \"bad\"\n[population]\nhosts = 1000\n[worm]\nscan_rate = -3\n"
+             "[run]\nduration = \"1h\"\nreport_interval = \"1min\"\n");
+  expect_bad_input({"run", "bad.toml"},
+                   "bad.toml:5:13: worm.scan_rate must be > 0 probes/s, got -3", {"bad.toml"});
+}
+
+TEST_F(CliTest, ErrorOutputUnderARegularFile) {
+  write_file(work() / "plain", "not a directory");
+  expect_bad_input({"run", "--preset", "slammer-2003", "--out", "plain/out"},
+                   "cannot create output directory 'plain/out': Not a directory", {"plain"});
+}
+
+TEST_F(CliTest, ErrorOutputIsARegularFile) {
+  write_file(work() / "plain", "not a directory");
+  expect_bad_input({"run", "--preset", "slammer-2003", "--out", "plain"},
+                   "cannot write to output directory 'plain': Not a directory", {"plain"});
+}
+
+TEST_F(CliTest, ErrorScenarioTooLargeForMemory) {
+  write_file(work() / "huge.toml",
+             "name = \"huge\"\n[population]\nhosts = 4000000000\n[worm]\nscan_rate = 1\n"
+             "[run]\nduration = \"1h\"\nreport_interval = \"1min\"\nseed = 1\n");
+  const Outcome o = run({"run", "huge.toml", "--replicates", "1024", "--threads", "1024"});
+  EXPECT_EQ(o.exit_code, 2);
+  EXPECT_EQ(o.err.rfind("patchrace: error: scenario 'huge' needs about ", 0), 0u) << o.err;
+  EXPECT_NE(o.err.find("but this machine has"), std::string::npos) << o.err;
+  EXPECT_EQ(line_count(o.err), 1u);
+  EXPECT_EQ(work_files(), std::vector<std::string>{"huge.toml"});
+}
+
+TEST_F(CliTest, ErrorNoCommand) {
+  expect_bad_input({}, "no command given, expected run, presets or validate (see --help)");
+}
+
+}  // namespace
