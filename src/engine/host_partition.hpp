@@ -30,6 +30,9 @@ class HostPartition {
   /// The i-th host of pool k, 0 <= i < size(k). Order inside a pool is arbitrary.
   [[nodiscard]] std::uint32_t at(int k, std::uint32_t i) const { return order_[begin_[k] + i]; }
 
+  /// Hints the processor to fetch the cache line of the i-th host of pool k.
+  void prefetch(int k, std::uint32_t i) const { __builtin_prefetch(&order_[begin_[k] + i]); }
+
   /// Pool that `host` is in.
   [[nodiscard]] int pool_of(std::uint32_t host) const { return pool_[host]; }
 

@@ -13,12 +13,14 @@ namespace patchrace::detail {
 /// mean 1/rate. Inversion of one uniform.
 inline double sample_exponential(Rng& rng, double rate) { return -std::log(rng.uniform_positive()) / rate; }
 
-/// Uniform integer in [0, n), n >= 1. Lemire's multiply-shift with rejection:
-/// exactly uniform, one multiplication in the common case.
 __extension__ using Uint128 = unsigned __int128;
 
-inline std::uint64_t sample_index(Rng& rng, std::uint64_t n) {
-  Uint128 m = static_cast<Uint128>(rng.next_u64()) * n;
+/// Uniform integer in [0, n), n >= 1, from a uniform word `first` already drawn
+/// (further words come from `rng` in the rare case of a rejection). Lemire's
+/// multiply-shift with rejection: exactly uniform, one multiplication in the common
+/// case. Lets a caller draw the word early, e.g. to prefetch the memory it selects.
+inline std::uint64_t sample_index_from(std::uint64_t first, Rng& rng, std::uint64_t n) {
+  Uint128 m = static_cast<Uint128>(first) * n;
   auto low = static_cast<std::uint64_t>(m);
   if (low < n) {
     const std::uint64_t threshold = (0 - n) % n;
@@ -28,6 +30,11 @@ inline std::uint64_t sample_index(Rng& rng, std::uint64_t n) {
     }
   }
   return static_cast<std::uint64_t>(m >> 64);
+}
+
+/// Uniform integer in [0, n), n >= 1 (see sample_index_from()).
+inline std::uint64_t sample_index(Rng& rng, std::uint64_t n) {
+  return sample_index_from(rng.next_u64(), rng, n);
 }
 
 /// True with probability p (p <= 0: never, p >= 1: always).
