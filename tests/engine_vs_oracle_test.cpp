@@ -1,0 +1,312 @@
+// The fast engine against the naive per-probe oracle (tests/oracle/naive_simulator):
+// on small address spaces both are run for many replicates with fixed seeds and their
+// distributions compared.
+//
+// Every two-sample test in this file has significance α = 0.001:
+//  - Kolmogorov–Smirnov: reject when D > c(α) sqrt((n + m) / (n m)), c(0.001) = 1.949;
+//  - two-proportion z-test: reject when |z| > 3.29 (two-sided normal quantile at α);
+//  - means (series at a few times, probes sent): reject when the difference exceeds
+//    k · sqrt(s_e² / n + s_o² / n) with k = 4 (two-sided p ≈ 6e-5 per comparison, so
+//    the ~200 mean comparisons below raise a false alarm about 1 % of the time).
+// The engine's streams (kPlacement, kEngine) and the oracle's (kTest + 1..3) differ, so
+// the two ensembles are independent samples.
+#include <fmt/core.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "oracle/ks_test.hpp"
+#include "oracle/naive_simulator.hpp"
+#include "patchrace/result.hpp"
+#include "patchrace/scenario.hpp"
+#include "patchrace/simulate.hpp"
+
+namespace {
+
+using patchrace::Result;
+using patchrace::Scenario;
+using patchrace::Series;
+using patchrace::testing::ks_critical_value;
+using patchrace::testing::ks_p_value;
+using patchrace::testing::ks_statistic;
+using patchrace::testing::naive_simulate;
+
+constexpr double kAlpha = 0.001;     // significance of every KS and proportion test here
+constexpr double kZAlpha = 3.2905;   // two-sided standard normal quantile at kAlpha
+constexpr double kMeanK = 4.0;       // k of the k · standard-error tolerance on means
+constexpr int kReplicates = 800;     // per side and per scenario
+constexpr std::uint64_t kEngineSeed = 20240611;
+constexpr std::uint64_t kOracleSeed = 977;
+constexpr std::uint32_t kBase = 0x0A010000;  // 10.1.0.0: a non-zero prefix base
+
+struct Ensembles {
+  std::vector<Result> engine;
+  std::vector<Result> oracle;
+};
+
+Ensembles run_both(const Scenario& s) {
+  Ensembles e;
+  for (int r = 0; r < kReplicates; ++r) {
+    e.engine.push_back(patchrace::simulate(s, kEngineSeed, static_cast<std::uint64_t>(r)));
+    e.oracle.push_back(naive_simulate(s, kOracleSeed, static_cast<std::uint64_t>(r)));
+  }
+  return e;
+}
+
+std::vector<double> collect(const std::vector<Result>& results, const std::function<double(const Result&)>& f) {
+  std::vector<double> out;
+  out.reserve(results.size());
+  for (const auto& r : results) out.push_back(f(r));
+  return out;
+}
+
+/// Time to 50 % with "never" censored at a value beyond every finite one, so that one
+/// KS test compares both the reached fraction and the times.
+double censored_time_to_half(const Result& r) {
+  return r.figures.time_to_50.value_or(std::numeric_limits<double>::max());
+}
+
+double total_infected(const Result& r) { return static_cast<double>(r.figures.total_infected); }
+
+void expect_same_distribution(const std::vector<double>& engine, const std::vector<double>& oracle,
+                              const std::string& what) {
+  const double d = ks_statistic(engine, oracle);
+  const double critical = ks_critical_value(engine.size(), oracle.size(), kAlpha);
+  fmt::print("  KS {:<40} D = {:.4f}  critical {:.4f}  p ≈ {:.3g}\n", what, d, critical,
+             ks_p_value(d, engine.size(), oracle.size()));
+  EXPECT_LE(d, critical) << what << ": engine and oracle distributions differ (KS at alpha " << kAlpha << ")";
+}
+
+void expect_same_proportion(std::size_t k_engine, std::size_t k_oracle, std::size_t n, const std::string& what) {
+  const double p1 = static_cast<double>(k_engine) / static_cast<double>(n);
+  const double p2 = static_cast<double>(k_oracle) / static_cast<double>(n);
+  const double pooled = (p1 + p2) / 2.0;
+  const double se = std::sqrt(pooled * (1.0 - pooled) * 2.0 / static_cast<double>(n));
+  const double z = se > 0.0 ? (p1 - p2) / se : 0.0;
+  fmt::print("  proportion {:<32} engine {:.3f}  oracle {:.3f}  z = {:+.2f}\n", what, p1, p2, z);
+  EXPECT_LE(std::abs(z), kZAlpha) << what << ": engine " << p1 << " vs oracle " << p2;
+}
+
+struct MeanVar {
+  double mean = 0.0;
+  double var = 0.0;
+};
+
+MeanVar mean_var(const std::vector<double>& x) {
+  MeanVar m;
+  for (double v : x) m.mean += v;
+  m.mean /= static_cast<double>(x.size());
+  for (double v : x) m.var += (v - m.mean) * (v - m.mean);
+  m.var /= static_cast<double>(x.size() - 1);
+  return m;
+}
+
+void expect_same_mean(const std::vector<double>& engine, const std::vector<double>& oracle, const std::string& what) {
+  const MeanVar e = mean_var(engine);
+  const MeanVar o = mean_var(oracle);
+  const double se =
+      std::sqrt(e.var / static_cast<double>(engine.size()) + o.var / static_cast<double>(oracle.size()));
+  EXPECT_LE(std::abs(e.mean - o.mean), kMeanK * se + 1e-9)
+      << what << ": engine mean " << e.mean << " vs oracle mean " << o.mean << " (standard error " << se << ")";
+}
+
+/// Means of every series at about 1/4, 1/2, 3/4 and all of the run.
+void expect_same_series_means(const Ensembles& e) {
+  const auto& time = e.oracle.front().series.time;
+  for (const auto& r : e.engine) {
+    ASSERT_EQ(r.series.time.size(), time.size()) << "engine and oracle report a different number of times";
+    for (std::size_t k = 0; k < time.size(); ++k) ASSERT_NEAR(r.series.time[k], time[k], 1e-9);
+  }
+  const std::size_t last = time.size() - 1;
+  for (std::size_t k : {last / 4, last / 2, 3 * last / 4, last}) {
+    for (int s = 0; s < patchrace::kSeriesCount; ++s) {
+      const auto at = [&](const Result& r) { return r.series.values[s][k]; };
+      expect_same_mean(collect(e.engine, at), collect(e.oracle, at),
+                       fmt::format("{} at t = {} s", patchrace::series_name(static_cast<Series>(s)), time[k]));
+    }
+  }
+}
+
+void expect_same_probe_means(const Ensembles& e) {
+  const auto probes = [](const Result& r) { return r.figures.probes; };
+  expect_same_mean(collect(e.engine, probes), collect(e.oracle, probes), "probes sent");
+}
+
+/// Time to 50 %: fraction of replicates that reach it (two-proportion test) and the
+/// censored time (KS).
+void expect_same_time_to_half(const Ensembles& e) {
+  const auto reached = [](const std::vector<Result>& rs) {
+    std::size_t k = 0;
+    for (const auto& r : rs) k += r.figures.time_to_50.has_value() ? 1 : 0;
+    return k;
+  };
+  expect_same_proportion(reached(e.engine), reached(e.oracle), e.engine.size(), "reached 50 %");
+  expect_same_distribution(collect(e.engine, censored_time_to_half), collect(e.oracle, censored_time_to_half),
+                           "time_to_50 (censored)");
+}
+
+void print_header(const char* name, const Ensembles& e) {
+  double engine_wall = 0.0, oracle_wall = 0.0;
+  for (const auto& r : e.engine) engine_wall += r.wall_seconds;
+  for (const auto& r : e.oracle) oracle_wall += r.wall_seconds;
+  fmt::print("{}: {} replicates each; engine {:.2f} s, oracle {:.2f} s\n", name, e.engine.size(), engine_wall,
+             oracle_wall);
+}
+
+/// A /16 (10.1.0.0/16) with `hosts` hosts and K = scan_rate · hosts / 2^16 per second,
+/// reported every 2 s.
+Scenario small_space(std::uint64_t hosts, std::uint64_t seeds, double scan_rate, double duration) {
+  Scenario s;
+  s.name = "oracle-comparison";
+  s.address_space.base = kBase;
+  s.address_space.prefix_length = 16;
+  s.population.hosts = hosts;
+  s.worm.scan_rate = scan_rate;
+  s.worm.initial_infected = seeds;
+  s.run.duration = duration;
+  s.run.report_interval = 2.0;
+  return s;
+}
+
+void check_figures_are_consistent(const std::vector<Result>& results) {
+  for (const auto& r : results) {
+    const auto& f = r.figures;
+    ASSERT_EQ(f.final_infected + f.final_cleaned + f.final_patched +
+                  static_cast<std::uint64_t>(r.series[Series::kSusceptible].back()),
+              f.vulnerable);
+    ASSERT_EQ(static_cast<double>(f.total_infected), r.series[Series::kCumulativeInfected].back());
+  }
+}
+
+}  // namespace
+
+// K = 10 · 1000 / 65536 = 0.153 /s from a single seed: the early phase is a Yule
+// process, so time_to_50 is spread over tens of seconds; at 56 s about 80 % of the
+// replicates have reached half and the total infected is still broadly spread.
+TEST(EngineVsOracle, AgreesUnderUniformScanning) {
+  const Scenario s = small_space(1000, 1, 10.0, 56.0);
+  const Ensembles e = run_both(s);
+  print_header("uniform scanning", e);
+  check_figures_are_consistent(e.engine);
+  check_figures_are_consistent(e.oracle);
+  expect_same_time_to_half(e);
+  expect_same_distribution(collect(e.engine, total_infected), collect(e.oracle, total_infected), "total_infected");
+  expect_same_series_means(e);
+  expect_same_probe_means(e);
+}
+
+// Half of the exploits fail: on a /18 (2000 hosts among 16384 addresses) at 2.5
+// probes/s the effective K = 0.5 · 2.5 · 2000 / 16384 = 0.153 /s, from 4 seeds.
+TEST(EngineVsOracle, AgreesWhenHalfOfExploitsFail) {
+  Scenario s = small_space(2000, 4, 2.5, 46.0);
+  s.address_space.prefix_length = 18;
+  s.worm.exploit_success = 0.5;
+  const Ensembles e = run_both(s);
+  print_header("exploit_success 0.5", e);
+  check_figures_are_consistent(e.engine);
+  check_figures_are_consistent(e.oracle);
+  expect_same_time_to_half(e);
+  expect_same_distribution(collect(e.engine, total_infected), collect(e.oracle, total_infected), "total_infected");
+  expect_same_series_means(e);
+  expect_same_probe_means(e);
+}
+
+// Patch released 10 s before the worm (half-life 40 s, so 16 % of the patchers are
+// immune at t = 0), 30 % never patch, patching cures infected hosts: about 60 % of the
+// replicates reach half of the hosts.
+TEST(EngineVsOracle, TimeToHalfAgreesUnderPatchingReleasedBeforeStart) {
+  Scenario s = small_space(1000, 3, 10.0, 100.0);
+  s.patching = {.enabled = true, .release = -10.0, .half_life = 40.0, .never_fraction = 0.3, .cures_infected = true};
+  const Ensembles e = run_both(s);
+  print_header("patching released before start, cures", e);
+  check_figures_are_consistent(e.engine);
+  check_figures_are_consistent(e.oracle);
+  expect_same_time_to_half(e);
+  expect_same_distribution(collect(e.engine, total_infected), collect(e.oracle, total_infected), "total_infected");
+  const auto patched = [](const Result& r) { return static_cast<double>(r.figures.final_patched); };
+  const auto cleaned = [](const Result& r) { return static_cast<double>(r.figures.final_cleaned); };
+  expect_same_distribution(collect(e.engine, patched), collect(e.oracle, patched), "final_patched");
+  expect_same_distribution(collect(e.engine, cleaned), collect(e.oracle, cleaned), "final_cleaned");
+  expect_same_series_means(e);
+  expect_same_probe_means(e);
+}
+
+// Patch released 15 s after the worm starts (half-life 15 s), 30 % never patch, patched
+// infected hosts keep scanning: about half of the replicates reach half of the hosts.
+TEST(EngineVsOracle, TimeToHalfAgreesUnderPatchingReleasedAfterStart) {
+  Scenario s = small_space(1000, 3, 10.0, 80.0);
+  s.patching = {.enabled = true, .release = 15.0, .half_life = 15.0, .never_fraction = 0.3, .cures_infected = false};
+  const Ensembles e = run_both(s);
+  print_header("patching released after start, no cure", e);
+  check_figures_are_consistent(e.engine);
+  check_figures_are_consistent(e.oracle);
+  expect_same_time_to_half(e);
+  expect_same_distribution(collect(e.engine, total_infected), collect(e.oracle, total_infected), "total_infected");
+  const auto patched = [](const Result& r) { return static_cast<double>(r.figures.final_patched); };
+  expect_same_distribution(collect(e.engine, patched), collect(e.oracle, patched), "final_patched");
+  for (const auto& r : e.engine) EXPECT_EQ(r.figures.final_cleaned, 0u) << "no cure and no cleanup, yet cleaned hosts";
+  expect_same_series_means(e);
+  expect_same_probe_means(e);
+}
+
+// Patch released 10 s after the start (half-life 20 s) and curing infected hosts:
+// about a third of the replicates reach half of the hosts.
+TEST(EngineVsOracle, TimeToHalfAgreesWhenPatchingCuresAfterStart) {
+  Scenario s = small_space(1000, 3, 10.0, 100.0);
+  s.patching = {.enabled = true, .release = 10.0, .half_life = 20.0, .never_fraction = 0.3, .cures_infected = true};
+  const Ensembles e = run_both(s);
+  print_header("patching released after start, cures", e);
+  check_figures_are_consistent(e.engine);
+  check_figures_are_consistent(e.oracle);
+  expect_same_time_to_half(e);
+  const auto removed = [](const Result& r) {
+    return static_cast<double>(r.figures.final_infected + r.figures.final_cleaned);
+  };
+  expect_same_distribution(collect(e.engine, removed), collect(e.oracle, removed), "final infected + cleaned");
+  const auto cleaned = [](const Result& r) { return static_cast<double>(r.figures.final_cleaned); };
+  expect_same_distribution(collect(e.engine, cleaned), collect(e.oracle, cleaned), "final_cleaned");
+  expect_same_series_means(e);
+  expect_same_probe_means(e);
+}
+
+// Explicit seed addresses with a patch released before the start: the seed hosts are
+// unpatched at t = 0 and patch after max(release, 0) + Exp, curing them.
+TEST(EngineVsOracle, AgreesWithSeedAddressesUnderPatching) {
+  Scenario s = small_space(1000, 1, 10.0, 100.0);
+  s.worm.seed_addresses = {kBase + 17, kBase + 4242, kBase + 65535};
+  s.patching = {.enabled = true, .release = -5.0, .half_life = 40.0, .never_fraction = 0.3, .cures_infected = true};
+  const Ensembles e = run_both(s);
+  print_header("seed addresses under patching", e);
+  check_figures_are_consistent(e.engine);
+  check_figures_are_consistent(e.oracle);
+  expect_same_time_to_half(e);
+  expect_same_distribution(collect(e.engine, total_infected), collect(e.oracle, total_infected), "total_infected");
+  expect_same_series_means(e);
+  expect_same_probe_means(e);
+}
+
+// Cleanup after a mean 20 s on a dense /20 (1000 hosts among 4096 addresses, 0.625
+// probes/s, K = 0.153 /s): R0 = K · mean delay ≈ 3, two seeds, so about one replicate
+// in nine dies out early (1/R0²) and the others infect most hosts.
+TEST(EngineVsOracle, FinalSizeAgreesWithCleanup) {
+  Scenario s = small_space(1000, 2, 0.625, 150.0);
+  s.address_space.prefix_length = 20;
+  s.cleanup = {.enabled = true, .mean_delay = 20.0};
+  const Ensembles e = run_both(s);
+  print_header("cleanup", e);
+  check_figures_are_consistent(e.engine);
+  check_figures_are_consistent(e.oracle);
+  expect_same_time_to_half(e);
+  expect_same_distribution(collect(e.engine, total_infected), collect(e.oracle, total_infected), "total_infected");
+  const auto removed = [](const Result& r) {
+    return static_cast<double>(r.figures.final_infected + r.figures.final_cleaned);
+  };
+  expect_same_distribution(collect(e.engine, removed), collect(e.oracle, removed), "final infected + cleaned");
+  expect_same_series_means(e);
+  expect_same_probe_means(e);
+}
