@@ -6,7 +6,6 @@
 #include <cmath>
 #include <set>
 
-#include "engine/host_partition.hpp"
 #include "engine/rng.hpp"
 #include "model/population.hpp"
 #include "patchrace/ensemble.hpp"
@@ -224,30 +223,6 @@ TEST(Placement, RadixSortAgreesWithStdSort) {
   std::sort(expected.begin(), expected.end());
   detail::sort_u32(keys);
   EXPECT_EQ(keys, expected);
-}
-
-TEST(HostPartition, MovesKeepEveryPoolConsistent) {
-  detail::HostPartition p(10, 4, 1);
-  EXPECT_EQ(p.size(0), 0u);
-  EXPECT_EQ(p.size(1), 10u);
-  p.move(3, 3);
-  p.move(7, 0);
-  p.move(5, 2);
-  const std::uint32_t first_of_pool_1 = p.at(1, 0);
-  const std::uint32_t moved = p.move_at(1, 0, 3);
-  EXPECT_EQ(moved, first_of_pool_1);
-  EXPECT_EQ(p.pool_of(moved), 3);
-  EXPECT_EQ(p.size(3), 2u);
-  p.move(3, 0);
-  std::size_t total = 0;
-  for (int k = 0; k < 4; ++k) {
-    total += p.size(k);
-    for (std::uint32_t i = 0; i < p.size(k); ++i) EXPECT_EQ(p.pool_of(p.at(k, i)), k);
-  }
-  EXPECT_EQ(total, 10u);
-  EXPECT_EQ(p.size(0), 2u);
-  EXPECT_EQ(p.size(2), 1u);
-  EXPECT_EQ(p.size(3), 1u);
 }
 
 }  // namespace

@@ -56,6 +56,9 @@ struct Figures {
   std::optional<double> time_to_50 = {};  // ... 50 %
   std::optional<double> time_to_90 = {};  // ... 90 %
   double probes = 0.0;                   // probes the infected hosts sent (expected value given the path)
+  std::uint64_t crashes = 0;             // hosts crashed by failed exploits (each crash counted)
+  std::uint64_t sweeps_started = 0;      // sequential scanning: sweeps started (one per infection)
+  std::uint64_t local_sweeps = 0;        // ... of which started in the scanner's own /16
   std::uint64_t events = 0;              // state-changing events processed
   bool operator==(const Figures&) const = default;
 };

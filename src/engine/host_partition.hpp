@@ -1,64 +1,117 @@
-// Hosts partitioned into a fixed number of compartments (pools), with O(1) uniform
-// choice inside a pool and cheap moves between pools. Nine bytes per host.
+// Hosts partitioned into strata (fixed per host: type, later address block) and,
+// inside each stratum, into pools (state compartments), with O(1) uniform choice
+// inside a (stratum, pool) and cheap moves between pools of the same stratum.
+// Nine bytes per host plus (pools + 1) words per stratum.
 #pragma once
 
-#include <cassert>
+#include <algorithm>
 #include <cstdint>
-#include <numeric>
+#include <span>
 #include <vector>
 
 namespace patchrace::detail {
 
-/// One array holds every host, ordered so that each pool is a contiguous range;
-/// pool k is [begin(k), begin(k+1)). Moving a host from pool a to pool b shifts it
+/// One array holds every host, ordered by stratum, and inside each stratum so that
+/// each pool is a contiguous range. Moving a host from pool a to pool b shifts it
 /// across the pools in between with one swap per boundary, so pools that exchange
 /// hosts often should be numbered next to each other. Not thread-safe.
 class HostPartition {
  public:
-  /// All `hosts` hosts start in pool `initial_pool` of `pool_count` (<= 255) pools.
-  HostPartition(std::uint32_t hosts, int pool_count, int initial_pool)
-      : order_(hosts), slot_(hosts), pool_(hosts, static_cast<std::uint8_t>(initial_pool)),
-        begin_(static_cast<std::size_t>(pool_count) + 1, 0) {
-    std::iota(order_.begin(), order_.end(), 0u);
-    std::iota(slot_.begin(), slot_.end(), 0u);
-    for (int k = initial_pool + 1; k <= pool_count; ++k) begin_[k] = hosts;
+  /// Every one of `hosts` hosts starts in pool `initial_pool`; host h belongs to
+  /// stratum `stratum_of[h]` (< stratum_count), or to stratum 0 if `stratum_of` is
+  /// empty. `pool_count` <= 255.
+  HostPartition(std::uint32_t hosts, std::span<const std::uint32_t> stratum_of, int stratum_count,
+                int pool_count, int initial_pool)
+      : pools_(pool_count),
+        order_(hosts),
+        slot_(hosts),
+        pool_(hosts, static_cast<std::uint8_t>(initial_pool)),
+        begin_(static_cast<std::size_t>(stratum_count) * (pool_count + 1), 0),
+        total_(pool_count, 0) {
+    // Counting sort of the hosts by stratum.
+    std::vector<std::uint32_t> start(static_cast<std::size_t>(stratum_count) + 1, 0);
+    if (stratum_of.empty()) {
+      start[1] = hosts;
+    } else {
+      for (std::uint32_t s : stratum_of) ++start[s + 1];
+    }
+    for (int s = 0; s < stratum_count; ++s) start[s + 1] += start[s];
+    stratum_start_.assign(start.begin(), start.end());
+    std::vector<std::uint32_t> next(start.begin(), start.end() - 1);
+    for (std::uint32_t h = 0; h < hosts; ++h) {
+      const std::uint32_t slot = stratum_of.empty() ? h : next[stratum_of[h]]++;
+      order_[slot] = h;
+      slot_[h] = slot;
+    }
+    for (int s = 0; s < stratum_count; ++s) {
+      std::uint32_t* b = &begin_[static_cast<std::size_t>(s) * (pools_ + 1)];
+      for (int k = 0; k <= pools_; ++k) b[k] = k <= initial_pool ? start[s] : start[s + 1];
+    }
+    total_[initial_pool] = hosts;
   }
 
-  /// Hosts in pool k.
-  [[nodiscard]] std::uint32_t size(int k) const { return begin_[k + 1] - begin_[k]; }
+  /// A partition with a single stratum holding every host.
+  HostPartition(std::uint32_t hosts, int pool_count, int initial_pool)
+      : HostPartition(hosts, {}, 1, pool_count, initial_pool) {}
 
-  /// The i-th host of pool k, 0 <= i < size(k). Order inside a pool is arbitrary.
-  [[nodiscard]] std::uint32_t at(int k, std::uint32_t i) const { return order_[begin_[k] + i]; }
+  [[nodiscard]] int stratum_count() const {
+    return static_cast<int>(stratum_start_.size()) - 1;
+  }
 
-  /// Hints the processor to fetch the cache line of the i-th host of pool k.
-  void prefetch(int k, std::uint32_t i) const { __builtin_prefetch(&order_[begin_[k] + i]); }
+  /// Hosts in pool k of stratum s.
+  [[nodiscard]] std::uint32_t size(int s, int k) const { return begin(s)[k + 1] - begin(s)[k]; }
+
+  /// Hosts in pool k over all strata.
+  [[nodiscard]] std::uint32_t total(int k) const { return total_[k]; }
+
+  /// The i-th host of pool k of stratum s, 0 <= i < size(s, k). Order is arbitrary.
+  [[nodiscard]] std::uint32_t at(int s, int k, std::uint32_t i) const {
+    return order_[begin(s)[k] + i];
+  }
 
   /// Pool that `host` is in.
   [[nodiscard]] int pool_of(std::uint32_t host) const { return pool_[host]; }
 
-  /// Moves `host` to pool `to`. Cost: one swap per pool boundary crossed.
-  void move(std::uint32_t host, int to) { shift(host, slot_[host], pool_[host], to); }
+  /// Stratum that `host` is in (binary search over the strata).
+  [[nodiscard]] int stratum_of(std::uint32_t host) const {
+    const auto it = std::upper_bound(stratum_start_.begin(), stratum_start_.end(), slot_[host]);
+    return static_cast<int>(it - stratum_start_.begin()) - 1;
+  }
 
-  /// Moves the i-th host of pool `from` to pool `to` and returns it. Cheaper than
-  /// move(at(from, i), to): the host's own slot and pool are written, never read,
-  /// which saves cache misses on large populations.
-  std::uint32_t move_at(int from, std::uint32_t i, int to) {
-    const std::uint32_t slot = begin_[from] + i;
+  /// Hints the processor to fetch the cache line of the i-th host of pool k of stratum s.
+  void prefetch(int s, int k, std::uint32_t i) const { __builtin_prefetch(&order_[begin(s)[k] + i]); }
+
+  /// Moves `host` to pool `to` of its stratum. Cost: one swap per pool boundary crossed.
+  void move(std::uint32_t host, int to) { shift(host, slot_[host], stratum_of(host), pool_[host], to); }
+
+  /// Moves the i-th host of pool `from` of stratum s to pool `to` and returns it.
+  /// Cheaper than move(at(s, from, i), to): the host's own slot and pool are written,
+  /// never read, which saves cache misses on large populations.
+  std::uint32_t move_at(int s, int from, std::uint32_t i, int to) {
+    const std::uint32_t slot = begin(s)[from] + i;
     const std::uint32_t host = order_[slot];
-    shift(host, slot, from, to);
+    shift(host, slot, s, from, to);
     return host;
   }
 
  private:
-  void shift(std::uint32_t host, std::uint32_t slot, int from, int to) {
+  [[nodiscard]] const std::uint32_t* begin(int s) const {
+    return &begin_[static_cast<std::size_t>(s) * (pools_ + 1)];
+  }
+  [[nodiscard]] std::uint32_t* begin(int s) { return &begin_[static_cast<std::size_t>(s) * (pools_ + 1)]; }
+
+  void shift(std::uint32_t host, std::uint32_t slot, int s, int from, int to) {
+    std::uint32_t* b = begin(s);
+    --total_[from];
+    ++total_[to];
     while (from < to) {  // become the first element of pool from+1
-      const std::uint32_t last = --begin_[from + 1];
+      const std::uint32_t last = --b[from + 1];
       swap_slots(host, slot, last);
       slot = last;
       ++from;
     }
     while (from > to) {  // become the last element of pool from-1
-      const std::uint32_t first = begin_[from]++;
+      const std::uint32_t first = b[from]++;
       swap_slots(host, slot, first);
       slot = first;
       --from;
@@ -79,10 +132,13 @@ class HostPartition {
     slot_[host] = b;
   }
 
-  std::vector<std::uint32_t> order_;  // hosts, grouped by pool
-  std::vector<std::uint32_t> slot_;   // position of each host in order_
-  std::vector<std::uint8_t> pool_;    // pool of each host
-  std::vector<std::uint32_t> begin_;  // pool k occupies [begin_[k], begin_[k+1])
+  int pools_;
+  std::vector<std::uint32_t> order_;          // hosts, grouped by stratum then pool
+  std::vector<std::uint32_t> slot_;           // position of each host in order_
+  std::vector<std::uint8_t> pool_;            // pool of each host
+  std::vector<std::uint32_t> begin_;          // pool k of stratum s: [begin_[s(P+1)+k], begin_[s(P+1)+k+1])
+  std::vector<std::uint32_t> stratum_start_;  // stratum s occupies [stratum_start_[s], stratum_start_[s+1])
+  std::vector<std::uint32_t> total_;          // hosts per pool over all strata
 };
 
 }  // namespace patchrace::detail

@@ -1,0 +1,152 @@
+// Aggregates for local-preference scanning (Code Red II). A probe from a host in
+// /16 block b of /8 a goes to a uniformly random address of a with probability p8,
+// of b with probability p16, and of the allowed space otherwise. Summed over the
+// scanning hosts, the rate of contacts that change a host is
+//   p16 / 2^16 * sum_b R_b W_b  +  p8 / 2^24 * sum_a R_a W_a  +  p_any / |allowed| * R W
+// with R_x the summed scan rate of the scanning hosts in x and W_x the summed
+// change probability (weight) of the susceptible hosts in x. All per-block and
+// per-/8 quantities are recomputed from integer counts on every change, and the
+// sums live in SumTrees, so nothing drifts.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+#include "engine/rng.hpp"
+#include "engine/sum_tree.hpp"
+#include "engine/worm_model.hpp"
+
+namespace patchrace::detail {
+
+class LocalPreferenceIndex {
+ public:
+  /// `address`: sorted host addresses. Blocks are the /16s that hold hosts.
+  LocalPreferenceIndex(const std::vector<std::uint32_t>& address, const WormModel& model,
+                       const LocalPreferenceSpec& spec)
+      : model_(&model),
+        p16_(spec.same_slash16),
+        p8_(spec.same_slash8),
+        p_any_(1.0 - spec.same_slash8 - spec.same_slash16),
+        types_(model.type_count()),
+        links_(model.link_count()) {
+    for (std::uint32_t h = 0; h < address.size(); ++h) {
+      if (h == 0 || (address[h] >> 16) != (address[h - 1] >> 16)) {
+        block_first_host_.push_back(h);
+        block_slash8_.push_back(static_cast<std::uint8_t>(address[h] >> 24));
+      }
+    }
+    const std::size_t blocks = block_first_host_.size();
+    slash8_first_block_.assign(257, static_cast<std::uint32_t>(blocks));
+    for (std::size_t b = blocks; b-- > 0;) slash8_first_block_[block_slash8_[b]] = static_cast<std::uint32_t>(b);
+    for (int a = 255; a >= 0; --a) {
+      if (slash8_first_block_[a] > slash8_first_block_[a + 1]) slash8_first_block_[a] = slash8_first_block_[a + 1];
+    }
+    susceptible_block_.assign(blocks * types_, 0);
+    susceptible_slash8_.assign(256 * static_cast<std::size_t>(types_), 0);
+    scanning_block_.assign(blocks * links_, 0);
+    scanning_slash8_.assign(256 * static_cast<std::size_t>(links_), 0);
+    per_block_ = SumTree(blocks);
+    weight_block_ = SumTree(blocks);
+    per_slash8_ = SumTree(256);
+  }
+
+  [[nodiscard]] int block_count() const { return static_cast<int>(block_first_host_.size()); }
+
+  /// Block (compact /16 index) of host h.
+  [[nodiscard]] int block_of(std::uint32_t host) const {
+    const auto it = std::upper_bound(block_first_host_.begin(), block_first_host_.end(), host);
+    return static_cast<int>(it - block_first_host_.begin()) - 1;
+  }
+
+  /// A susceptible host of `type` in `block` appeared (+1) or left (-1).
+  void susceptible_changed(int block, int type, int delta) {
+    susceptible_block_[static_cast<std::size_t>(block) * types_ + type] += delta;
+    susceptible_slash8_[static_cast<std::size_t>(block_slash8_[block]) * types_ + type] += delta;
+    refresh(block);
+  }
+
+  /// A scanning host of link class `link` in `block` started (+1) or stopped (-1).
+  void scanning_changed(int block, int link, int delta) {
+    scanning_block_[static_cast<std::size_t>(block) * links_ + link] += delta;
+    scanning_slash8_[static_cast<std::size_t>(block_slash8_[block]) * links_ + link] += delta;
+    refresh(block);
+  }
+
+  /// Rate of contacts that change a host, per unit of delivered share, given the
+  /// summed scan rate `sent` and summed susceptible weight `weight` of all hosts.
+  [[nodiscard]] double contact_rate(double sent, double weight, double allowed_space) const {
+    return p16_ / 65536.0 * per_block_.total() + p8_ / 16777216.0 * per_slash8_.total() +
+           p_any_ / allowed_space * sent * weight;
+  }
+
+  /// Draws the block of the next contacted host: first the component (own /16,
+  /// own /8, anywhere) in proportion to its rate, then the block.
+  int choose_block(Rng& rng, double sent, double weight, double allowed_space) const {
+    const double c16 = p16_ / 65536.0 * per_block_.total();
+    const double c8 = p8_ / 16777216.0 * per_slash8_.total();
+    const double c_any = p_any_ / allowed_space * sent * weight;
+    const double u = rng.uniform() * (c16 + c8 + c_any);
+    if (u < c16) return static_cast<int>(per_block_.find(rng.uniform() * per_block_.total()));
+    if (u < c16 + c8) {
+      const auto a = per_slash8_.find(rng.uniform() * per_slash8_.total());
+      const std::size_t lo = slash8_first_block_[a], hi = slash8_first_block_[a + 1];
+      return static_cast<int>(weight_block_.find_in(lo, hi, rng.uniform() * slash8_weight(a)));
+    }
+    return static_cast<int>(weight_block_.find(rng.uniform() * weight_block_.total()));
+  }
+
+ private:
+  [[nodiscard]] double block_weight(int b) const {
+    double w = 0.0;
+    for (int t = 0; t < types_; ++t) {
+      w += model_->weight(t) * static_cast<double>(susceptible_block_[static_cast<std::size_t>(b) * types_ + t]);
+    }
+    return w;
+  }
+  [[nodiscard]] double block_rate(int b) const {
+    double r = 0.0;
+    for (int c = 0; c < links_; ++c) {
+      r += model_->link_rate(c) * static_cast<double>(scanning_block_[static_cast<std::size_t>(b) * links_ + c]);
+    }
+    return r;
+  }
+  [[nodiscard]] double slash8_weight(std::size_t a) const {
+    double w = 0.0;
+    for (int t = 0; t < types_; ++t) {
+      w += model_->weight(t) * static_cast<double>(susceptible_slash8_[a * types_ + t]);
+    }
+    return w;
+  }
+  [[nodiscard]] double slash8_rate(std::size_t a) const {
+    double r = 0.0;
+    for (int c = 0; c < links_; ++c) {
+      r += model_->link_rate(c) * static_cast<double>(scanning_slash8_[a * links_ + c]);
+    }
+    return r;
+  }
+
+  void refresh(int block) {
+    const double w = block_weight(block);
+    weight_block_.set(block, w);
+    per_block_.set(block, w * block_rate(block));
+    const std::size_t a = block_slash8_[block];
+    per_slash8_.set(a, slash8_weight(a) * slash8_rate(a));
+  }
+
+  const WormModel* model_;
+  double p16_, p8_, p_any_;
+  int types_, links_;
+  std::vector<std::uint32_t> block_first_host_;   // first host of each block (hosts sorted)
+  std::vector<std::uint8_t> block_slash8_;        // /8 of each block
+  std::vector<std::uint32_t> slash8_first_block_; // blocks of /8 a: [first[a], first[a+1])
+  std::vector<std::int64_t> susceptible_block_;   // per (block, type)
+  std::vector<std::int64_t> susceptible_slash8_;  // per (/8, type)
+  std::vector<std::int64_t> scanning_block_;      // per (block, link)
+  std::vector<std::int64_t> scanning_slash8_;     // per (/8, link)
+  SumTree per_block_;    // R_b W_b
+  SumTree weight_block_; // W_b
+  SumTree per_slash8_;   // R_a W_a
+};
+
+}  // namespace patchrace::detail

@@ -1,0 +1,159 @@
+// The engine's data structures: host partition, next-member set, sum tree, the
+// address permutation and the event queue.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <set>
+#include <vector>
+
+#include "engine/event_queue.hpp"
+#include "engine/host_partition.hpp"
+#include "engine/next_set.hpp"
+#include "engine/permutation.hpp"
+#include "engine/rng.hpp"
+#include "engine/samplers.hpp"
+#include "engine/sum_tree.hpp"
+
+namespace patchrace::detail {
+namespace {
+
+/// Every pool of every stratum holds exactly the hosts whose pool says so.
+void expect_consistent(const HostPartition& p, std::uint32_t hosts, int pools) {
+  std::size_t total = 0;
+  for (int s = 0; s < p.stratum_count(); ++s) {
+    for (int k = 0; k < pools; ++k) {
+      total += p.size(s, k);
+      for (std::uint32_t i = 0; i < p.size(s, k); ++i) {
+        const std::uint32_t h = p.at(s, k, i);
+        EXPECT_EQ(p.pool_of(h), k);
+        EXPECT_EQ(p.stratum_of(h), s);
+      }
+    }
+  }
+  EXPECT_EQ(total, hosts);
+  for (int k = 0; k < pools; ++k) {
+    std::uint32_t sum = 0;
+    for (int s = 0; s < p.stratum_count(); ++s) sum += p.size(s, k);
+    EXPECT_EQ(p.total(k), sum);
+  }
+}
+
+TEST(HostPartition, MovesKeepEveryPoolConsistent) {
+  HostPartition p(10, 4, 1);
+  EXPECT_EQ(p.size(0, 0), 0u);
+  EXPECT_EQ(p.size(0, 1), 10u);
+  p.move(3, 3);
+  p.move(7, 0);
+  p.move(5, 2);
+  const std::uint32_t first_of_pool_1 = p.at(0, 1, 0);
+  const std::uint32_t moved = p.move_at(0, 1, 0, 3);
+  EXPECT_EQ(moved, first_of_pool_1);
+  EXPECT_EQ(p.pool_of(moved), 3);
+  p.move(3, 0);
+  expect_consistent(p, 10, 4);
+  EXPECT_EQ(p.size(0, 0), 2u);
+  EXPECT_EQ(p.size(0, 2), 1u);
+  EXPECT_EQ(p.size(0, 3), 1u);
+}
+
+TEST(HostPartition, StrataStaySeparateUnderRandomMoves) {
+  const std::vector<std::uint32_t> strata = {2, 0, 1, 2, 2, 0, 1, 1, 0, 2, 2, 1};
+  HostPartition p(12, strata, 3, 5, 2);
+  Rng rng(1, 0, StreamPurpose::kTest);
+  for (int step = 0; step < 2000; ++step) {
+    const auto host = static_cast<std::uint32_t>(sample_index(rng, 12));
+    p.move(host, static_cast<int>(sample_index(rng, 5)));
+  }
+  expect_consistent(p, 12, 5);
+  for (std::uint32_t h = 0; h < 12; ++h) EXPECT_EQ(p.stratum_of(h), static_cast<int>(strata[h]));
+}
+
+TEST(NextSet, FindsTheNextMemberAcrossLevelsAndWraps) {
+  const std::uint64_t n = 300000;  // three levels of words
+  NextSet set(n);
+  std::set<std::uint64_t> reference;
+  for (std::uint64_t i = 0; i < n; ++i) reference.insert(i);
+  Rng rng(2, 0, StreamPurpose::kTest);
+  for (int step = 0; step < 299000; ++step) {
+    const std::uint64_t i = sample_index(rng, n);
+    set.erase(i);
+    reference.erase(i);
+  }
+  for (int q = 0; q < 5000; ++q) {
+    const std::uint64_t i = sample_index(rng, n);
+    const auto it = reference.lower_bound(i);
+    EXPECT_EQ(set.next(i), it == reference.end() ? NextSet::kNone : *it);
+    const std::uint64_t cyclic = it == reference.end() ? *reference.begin() : *it;
+    EXPECT_EQ(set.next_cyclic(i), cyclic);
+    EXPECT_EQ(set.contains(i), reference.count(i) == 1);
+  }
+}
+
+TEST(NextSet, EmptySetHasNoNextMember) {
+  NextSet set(70);
+  for (std::uint64_t i = 0; i < 70; ++i) set.erase(i);
+  EXPECT_EQ(set.next(0), NextSet::kNone);
+  EXPECT_EQ(set.next_cyclic(35), NextSet::kNone);
+}
+
+TEST(SumTree, FindsInProportionAndWithinARange) {
+  SumTree tree(5);
+  const double w[5] = {1, 0, 2, 3, 4};
+  for (int i = 0; i < 5; ++i) tree.set(i, w[i]);
+  EXPECT_DOUBLE_EQ(tree.total(), 10);
+  EXPECT_DOUBLE_EQ(tree.prefix(3), 3);
+  EXPECT_EQ(tree.find(0.5), 0u);
+  EXPECT_EQ(tree.find(1.0), 2u);  // item 1 has no weight: never chosen
+  EXPECT_EQ(tree.find(2.999), 2u);
+  EXPECT_EQ(tree.find(3.0), 3u);
+  EXPECT_EQ(tree.find(9.99), 4u);
+  EXPECT_EQ(tree.find_in(3, 5, 0.0), 3u);
+  EXPECT_EQ(tree.find_in(3, 5, 3.5), 4u);
+  EXPECT_EQ(tree.find_in(1, 2, 0.0), 1u);  // a range of zero weight returns its only item
+  tree.set(3, 0);
+  EXPECT_DOUBLE_EQ(tree.total(), 7);
+  EXPECT_EQ(tree.find(3.5), 4u);
+}
+
+TEST(AddressPermutation, IsABijectionWithItsInverse) {
+  for (int bits : {0, 1, 7, 12, 16}) {
+    AddressPermutation p(12345, bits);
+    std::vector<bool> seen(std::size_t{1} << bits, false);
+    for (std::uint32_t i = 0; i < (1u << bits); ++i) {
+      const std::uint32_t f = p.forward(i);
+      ASSERT_LT(f, 1u << bits);
+      EXPECT_FALSE(seen[f]);
+      seen[f] = true;
+      EXPECT_EQ(p.inverse(f), i);
+    }
+  }
+  AddressPermutation full(99, 32);
+  for (std::uint32_t i = 0; i < 100000; ++i) {
+    const std::uint32_t x = i * 2654435761u;
+    EXPECT_EQ(full.inverse(full.forward(x)), x);
+  }
+}
+
+TEST(AddressPermutation, DependsOnTheKey) {
+  AddressPermutation a(1, 20), b(2, 20);
+  int same = 0;
+  for (std::uint32_t i = 0; i < 1000; ++i) same += a.forward(i) == b.forward(i);
+  EXPECT_LT(same, 5);
+}
+
+TEST(EventQueue, OrdersByTimeThenKindThenId) {
+  EventQueue q;
+  q.push(2.0, 5, EventKind::kScannerArrival);
+  q.push(1.0, 9, EventKind::kScannerArrival);
+  q.push(1.0, 3, EventKind::kScannerArrival);
+  q.push(1.0, 7, EventKind::kCrashReturn);
+  EXPECT_EQ(q.next_time(), 1.0);
+  EXPECT_EQ(q.pop().id, 7u);
+  EXPECT_EQ(q.pop().id, 3u);
+  EXPECT_EQ(q.pop().id, 9u);
+  EXPECT_EQ(q.pop().id, 5u);
+  EXPECT_TRUE(q.empty());
+}
+
+}  // namespace
+}  // namespace patchrace::detail
