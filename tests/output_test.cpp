@@ -2,6 +2,7 @@
 // human-readable unit helpers.
 #include "patchrace/output.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
@@ -15,6 +16,7 @@
 
 #include "io/format_units.hpp"
 #include "patchrace/error.hpp"
+#include "patchrace/scenario_file.hpp"
 
 namespace patchrace {
 namespace {
@@ -167,6 +169,109 @@ TEST(Output, JsonEchoesEveryScenarioFieldInSeconds) {
   EXPECT_EQ(s.at("run").at("seed"), 99);
   EXPECT_EQ(s.at("run").at("replicates"), 1);
   EXPECT_TRUE(j.at("patchrace_version").is_string());
+}
+
+TEST(Output, JsonEchoesTheNewSettingsAtTheirDefaults) {
+  const json j =
+      json::parse(summary_json(small_scenario(), {small_result(0)}, 99, SeedSource::kScenario));
+  const json& population = j.at("scenario").at("population");
+  EXPECT_EQ(population.at("types"), json::array());
+  EXPECT_EQ(population.at("placement"),
+            json::parse(R"({"kind": "uniform", "allocated": [], "allocation_file": "",
+                            "block_sizes": [{"prefix_length": 24, "share": 0.6},
+                                            {"prefix_length": 22, "share": 0.2},
+                                            {"prefix_length": 20, "share": 0.12},
+                                            {"prefix_length": 16, "share": 0.08}],
+                            "hosts_per_block_alpha": 1.2, "min_hosts_per_block": 1.0})"));
+  const json& worm = j.at("scenario").at("worm");
+  EXPECT_EQ(worm.at("strategy"), "uniform");
+  EXPECT_EQ(worm.at("exploits"), json::array());
+  EXPECT_EQ(worm.at("excluded"), json::array());
+  EXPECT_EQ(worm.at("bandwidth"),
+            json::parse(R"({"enabled": false, "probe_bytes": 404.0, "capacity": 0.0,
+                            "links": []})"));
+  EXPECT_EQ(worm.at("seed_rule"), "random");
+  EXPECT_EQ(worm.at("seed_window"), 0.0);
+}
+
+TEST(Output, JsonEchoesEveryNewSettingWithItsTomlKeyAndSpelling) {
+  Scenario s = small_scenario();
+  s.population.types = {{"win2000", 0.75}, {"winxp", 0.25}};
+  PlacementSpec& placement = s.population.placement;
+  placement.kind = PlacementKind::kClustered;
+  placement.allocated = {{0x0a000000, 9}, {0x0a800000, 10}};
+  placement.allocation_file = "nets/allocated.txt";
+  placement.block_sizes = {{24, 0.5}, {20, 0.5}};
+  placement.hosts_per_block_alpha = 1.5;
+  placement.min_hosts_per_block = 2;
+  s.worm.strategy = ScanStrategy::kLocalPreference;
+  s.worm.exploits = {{"win2000", 1.0, FailureOutcome::kNothing, 60},
+                     {"winxp", 0.0, FailureOutcome::kCrash, 3600}};
+  s.worm.excluded = {{0x7f000000, 8}, {0xe0000000, 3}};
+  s.worm.local_preference = {0.25, 0.75};
+  s.worm.sequential = {0.5, 10, 4};
+  s.worm.permutation.dormant_after = 2;
+  s.worm.bandwidth = {true, 376, {{0.5, 1e6}, {0.5, 1e8}}, 5.5e7};
+  s.worm.seed_rule = SeedRule::kLargestPrefixes;
+  s.worm.seed_window = 600;
+  const json j = json::parse(summary_json(s, {small_result(0)}, 99, SeedSource::kScenario));
+  const json& population = j.at("scenario").at("population");
+  EXPECT_EQ(population.at("types"), json::parse(R"([{"name": "win2000", "share": 0.75},
+                                                    {"name": "winxp", "share": 0.25}])"));
+  EXPECT_EQ(population.at("placement"),
+            json::parse(R"({"kind": "clustered", "allocated": ["10.0.0.0/9", "10.128.0.0/10"],
+                            "allocation_file": "nets/allocated.txt",
+                            "block_sizes": [{"prefix_length": 24, "share": 0.5},
+                                            {"prefix_length": 20, "share": 0.5}],
+                            "hosts_per_block_alpha": 1.5, "min_hosts_per_block": 2.0})"));
+  const json& worm = j.at("scenario").at("worm");
+  EXPECT_EQ(worm.at("strategy"), "local-preference");
+  EXPECT_EQ(worm.at("exploits"),
+            json::parse(R"([{"type": "win2000", "success": 1.0, "on_failure": "nothing",
+                             "downtime": 60.0},
+                            {"type": "winxp", "success": 0.0, "on_failure": "crash",
+                             "downtime": 3600.0}])"));
+  EXPECT_EQ(worm.at("excluded"), json({"127.0.0.0/8", "224.0.0.0/3"}));
+  EXPECT_EQ(worm.at("local_preference"),
+            json::parse(R"({"same_slash8": 0.25, "same_slash16": 0.75})"));
+  EXPECT_EQ(worm.at("sequential"),
+            json::parse(R"({"local_start": 0.5, "local_backoff": 10, "batch": 4})"));
+  EXPECT_EQ(worm.at("permutation"), json::parse(R"({"dormant_after": 2})"));
+  EXPECT_EQ(worm.at("bandwidth"),
+            json::parse(R"({"enabled": true, "probe_bytes": 376.0, "capacity": 5.5e7,
+                            "links": [{"share": 0.5, "bits_per_second": 1e6},
+                                      {"share": 0.5, "bits_per_second": 1e8}]})"));
+  EXPECT_EQ(worm.at("seed_rule"), "largest-prefixes");
+  EXPECT_EQ(worm.at("seed_window"), 600.0);
+}
+
+/// The scenario echo of a TOML file with `worm_lines` in [worm] and `more` after it.
+json echo_of_toml(const std::string& worm_lines, const std::string& more = "") {
+  const std::string text = "name = \"echo\"\n[population]\nhosts = 10\n[worm]\nscan_rate = 1\n" +
+                           worm_lines + "\n" + more +
+                           "\n[run]\nduration = 60\nreport_interval = 60\n";
+  const Scenario s = parse_scenario_toml(text, "echo.toml");
+  return json::parse(summary_json(s, {small_result(0)}, 1, SeedSource::kScenario)).at("scenario");
+}
+
+TEST(Output, JsonSpellsEveryEnumValueAsTheTomlFileDoes) {
+  for (const char* strategy : {"uniform", "local-preference", "sequential", "permutation"}) {
+    EXPECT_EQ(echo_of_toml(fmt::format("strategy = \"{}\"", strategy)).at("worm").at("strategy"),
+              strategy);
+  }
+  for (const char* rule : {"random", "largest-prefixes"}) {
+    EXPECT_EQ(echo_of_toml(fmt::format("seed_rule = \"{}\"", rule)).at("worm").at("seed_rule"),
+              rule);
+  }
+  for (const char* outcome : {"nothing", "crash"}) {
+    const json echo = echo_of_toml(
+        "", fmt::format("[[worm.exploits]]\ntype = \"host\"\non_failure = \"{}\"", outcome));
+    EXPECT_EQ(echo.at("worm").at("exploits").at(0).at("on_failure"), outcome);
+  }
+  for (const char* kind : {"uniform", "clustered"}) {
+    const json echo = echo_of_toml("", fmt::format("[population.placement]\nkind = \"{}\"", kind));
+    EXPECT_EQ(echo.at("population").at("placement").at("kind"), kind);
+  }
 }
 
 TEST(Output, JsonRecordsSeedAndItsSource) {

@@ -27,19 +27,167 @@ struct AddressSpaceSpec {
   bool operator==(const AddressSpaceSpec&) const = default;
 };
 
+/// An IPv4 prefix a.b.c.d/n (address block).
+struct Prefix {
+  std::uint32_t base = 0;  // network address, host byte order; bits below the prefix are zero
+  int length = 0;          // 0..32
+
+  /// Number of addresses, 2^(32 - length).
+  [[nodiscard]] std::uint64_t size() const { return std::uint64_t{1} << (32 - length); }
+  /// Whether `address` lies inside the block.
+  [[nodiscard]] bool contains(std::uint32_t address) const {
+    return length == 0 || (address >> (32 - length)) == (base >> (32 - length));
+  }
+  bool operator==(const Prefix&) const = default;
+};
+
+/// A kind of vulnerable host (an OS or service variant, e.g. "win2000", "winxp").
+/// The worm's exploit may succeed on some kinds and fail, or crash, on others.
+struct HostTypeSpec {
+  std::string name;    // unique label, [A-Za-z0-9_.-]+
+  double share = 1.0;  // fraction of the hosts of this type; the shares of all types sum to 1
+  bool operator==(const HostTypeSpec&) const = default;
+};
+
+/// How hosts are spread over the address space.
+enum class PlacementKind {
+  kUniform,    // distinct uniformly random addresses of the space (outside worm.excluded)
+  kClustered,  // organisations' blocks inside allocated prefixes, heavy-tailed host density
+};
+
+/// Share of organisation blocks of one size (clustered placement).
+struct BlockSizeSpec {
+  int prefix_length = 24;  // block size as a prefix length, 8..32 (a /24 holds 256 addresses)
+  double share = 1.0;      // fraction of organisation blocks of this size; shares sum to 1
+  bool operator==(const BlockSizeSpec&) const = default;
+};
+
+/// Clustered placement: the hosts live in organisation and ISP-customer blocks that
+/// sit inside the allocated prefixes; the number of vulnerable hosts per block is
+/// heavy-tailed (Pareto), so the density per /16 is heavy-tailed too.
+struct PlacementSpec {
+  PlacementKind kind = PlacementKind::kUniform;
+  /// Prefixes where hosts may live (clustered). Empty: the documented default set of
+  /// /8s allocated by 2003 (see docs/scenario.md), intersected with the address space.
+  std::vector<Prefix> allocated;
+  /// File the allocated prefixes were read from (one CIDR a line, # comments), as
+  /// given in the scenario; empty if they were written inline. Informational.
+  std::string allocation_file;
+  std::vector<BlockSizeSpec> block_sizes = {{24, 0.6}, {22, 0.2}, {20, 0.12}, {16, 0.08}};
+  double hosts_per_block_alpha = 1.2;  // Pareto tail index of vulnerable hosts per block, > 0
+  double min_hosts_per_block = 1.0;    // Pareto scale: the fewest vulnerable hosts a block holds, >= 1
+  bool operator==(const PlacementSpec&) const = default;
+};
+
 /// The hosts that run the vulnerable service.
 struct PopulationSpec {
-  std::uint64_t hosts = 0;  // vulnerable hosts, placed at distinct uniformly random addresses
+  std::uint64_t hosts = 0;           // vulnerable hosts, at distinct addresses
+  std::vector<HostTypeSpec> types;   // empty: every host is of one type, "host"
+  PlacementSpec placement;
   bool operator==(const PopulationSpec&) const = default;
+};
+
+/// How the worm picks the addresses it probes.
+enum class ScanStrategy {
+  kUniform,          // every probe to a uniformly random address of the space
+  kLocalPreference,  // Code Red II: own /8, own /16 or anywhere, with fixed probabilities
+  kSequential,       // Blaster: a start address, then an upward sweep in batches
+  kPermutation,      // Staniford et al.: a shared pseudo-random permutation of the space
+};
+
+/// Code Red II's target choice. Each probe goes to a uniformly random address of
+/// the source's own /8 with probability `same_slash8`, of its own /16 with
+/// `same_slash16`, and anywhere in the space (outside worm.excluded) otherwise.
+struct LocalPreferenceSpec {
+  double same_slash8 = 0.5;     // probability, [0, 1]
+  double same_slash16 = 0.375;  // probability, [0, 1]; same_slash8 + same_slash16 <= 1
+  bool operator==(const LocalPreferenceSpec&) const = default;
+};
+
+/// Blaster's sweep. On infection a host picks a base address A.B.C.0: with
+/// probability `local_start` in its own /16 (its own A.B, its own C lowered by a
+/// uniform integer in [0, local_backoff) when C > local_backoff), otherwise a
+/// uniformly random /24 of the space. It then probes base, base+1, ... upward,
+/// `batch` addresses at a time: batch k leaves k * batch / rate seconds after
+/// infection. At the top of the space it wraps to the bottom.
+struct SequentialSpec {
+  double local_start = 0.4;           // probability, [0, 1]
+  std::uint32_t local_backoff = 20;   // >= 1
+  std::uint32_t batch = 20;           // addresses per batch, >= 1
+  bool operator==(const SequentialSpec&) const = default;
+};
+
+/// Permutation scanning. All copies walk one pseudo-random permutation of the
+/// space (a keyed bijection, the key drawn per replicate), each from its own
+/// uniformly random position, one address every 1 / rate seconds. A copy that
+/// probes an already infected host jumps to a new random position; after
+/// `dormant_after` such hits it stops scanning (0: never).
+struct PermutationSpec {
+  std::uint32_t dormant_after = 0;
+  bool operator==(const PermutationSpec&) const = default;
+};
+
+/// What a failed exploit does to the target.
+enum class FailureOutcome {
+  kNothing,  // the probe has no effect
+  kCrash,    // the service (or host) crashes: offline for `downtime`, then susceptible again
+};
+
+/// The exploit's effect on one host type.
+struct ExploitSpec {
+  std::string type;                                 // a population.types name
+  double success = 1.0;                             // probability, [0, 1]
+  FailureOutcome on_failure = FailureOutcome::kNothing;
+  double downtime = 60.0;                           // seconds offline after a crash, > 0
+  bool operator==(const ExploitSpec&) const = default;
+};
+
+/// A class of access links (bandwidth-limited scanning).
+struct LinkClassSpec {
+  double share = 1.0;             // fraction of hosts on such links; shares sum to 1
+  double bits_per_second = 1e6;   // access-link capacity, > 0
+  bool operator==(const LinkClassSpec&) const = default;
+};
+
+/// Bandwidth-limited scanning (Slammer). Each host scans at
+/// min(worm.scan_rate, its link's bits_per_second / (8 probe_bytes)) probes/s. When
+/// all infected hosts together send more than `capacity` probes/s, every probe is
+/// dropped with the probability that brings the aggregate down to `capacity`.
+struct BandwidthSpec {
+  bool enabled = false;
+  double probe_bytes = 404;          // bytes on the wire per probe, > 0 (Slammer: 376 + headers)
+  std::vector<LinkClassSpec> links;  // at least one class
+  double capacity = 0;               // probes/s carried in all; 0: unlimited
+  bool operator==(const BandwidthSpec&) const = default;
+};
+
+/// How the initial infected hosts (the hit-list) are chosen.
+enum class SeedRule {
+  kRandom,           // uniformly among the hosts unpatched at t = 0
+  kLargestPrefixes,  // the hosts of the /16s with the most vulnerable hosts first
 };
 
 /// The worm: how it chooses targets and how fast it scans.
 struct WormSpec {
   std::string name = "worm";     // label used in reports
-  double scan_rate = 10.0;       // probes per second sent by each infected host
-  double exploit_success = 1.0;  // probability that a probe reaching a susceptible host infects it
-  /// Hosts infected at t = 0, chosen uniformly among the hosts unpatched at t = 0.
-  /// Ignored when `seed_addresses` is not empty.
+  ScanStrategy strategy = ScanStrategy::kUniform;
+  double scan_rate = 10.0;       // probes per second sent by each infected host (its maximum
+                                 // when bandwidth-limited)
+  double exploit_success = 1.0;  // probability that a probe reaching a susceptible host infects
+                                 // it (host types without an entry in `exploits`)
+  std::vector<ExploitSpec> exploits;  // per host type; overrides exploit_success
+  std::vector<Prefix> excluded;  // never targeted by random choices (e.g. 127/8, 224/3);
+                                 // no host is placed there
+  LocalPreferenceSpec local_preference;
+  SequentialSpec sequential;
+  PermutationSpec permutation;
+  BandwidthSpec bandwidth;
+  SeedRule seed_rule = SeedRule::kRandom;
+  double seed_window = 0.0;      // seconds: seeds are infected at i.i.d. uniform times in
+                                 // [0, seed_window]; 0: all at t = 0
+  /// Size of the hit-list: hosts infected at the start (see seed_rule and
+  /// seed_window), chosen among the hosts unpatched at t = 0. Ignored when
+  /// `seed_addresses` is not empty.
   std::uint64_t initial_infected = 1;
   /// Explicit addresses of the hosts infected at t = 0 (host byte order, distinct,
   /// inside the address space). Hosts are placed at these addresses first.

@@ -1,9 +1,11 @@
 // Writing results: tidy CSV time series, JSON summary, human summary.
 //
 // summary.json echoes the scenario with the keys of the TOML form; every time in it
-// (run.duration, patching.release, ...) is a number of seconds, addresses are dotted
-// quads and the address space is CIDR text. Figures keep the names of patchrace::Figures.
-// Ensemble statistics of an optional time (time_to_10 ...) are taken over the
+// (run.duration, patching.release, worm.seed_window, ...) is a number of seconds,
+// addresses are dotted quads, prefixes (the address space, worm.excluded, ...) are
+// CIDR text and enum settings are their TOML strings. Tables whose presence turns a
+// feature on in TOML (patching, cleanup, worm.bandwidth) carry "enabled". Figures keep the names of
+// patchrace::Figures. Ensemble statistics of an optional time (time_to_10 ...) are taken over the
 // replicates that reached it; "reached" counts them.
 #include "patchrace/output.hpp"
 
@@ -82,22 +84,133 @@ json optional_json(const std::optional<double>& value) {
   return value ? json(*value) : json(nullptr);
 }
 
-json scenario_json(const Scenario& s) {
+// The enum settings as spelled in TOML (the loader's tables in scenario_toml.cpp).
+
+const char* placement_kind_name(PlacementKind kind) {
+  switch (kind) {
+    case PlacementKind::kUniform:
+      return "uniform";
+    case PlacementKind::kClustered:
+      return "clustered";
+  }
+  return "unknown";
+}
+
+const char* strategy_name(ScanStrategy strategy) {
+  switch (strategy) {
+    case ScanStrategy::kUniform:
+      return "uniform";
+    case ScanStrategy::kLocalPreference:
+      return "local-preference";
+    case ScanStrategy::kSequential:
+      return "sequential";
+    case ScanStrategy::kPermutation:
+      return "permutation";
+  }
+  return "unknown";
+}
+
+const char* failure_outcome_name(FailureOutcome outcome) {
+  switch (outcome) {
+    case FailureOutcome::kNothing:
+      return "nothing";
+    case FailureOutcome::kCrash:
+      return "crash";
+  }
+  return "unknown";
+}
+
+const char* seed_rule_name(SeedRule rule) {
+  switch (rule) {
+    case SeedRule::kRandom:
+      return "random";
+    case SeedRule::kLargestPrefixes:
+      return "largest-prefixes";
+  }
+  return "unknown";
+}
+
+/// Prefixes as CIDR text: ["10.0.0.0/8", ...].
+json prefixes_json(const std::vector<Prefix>& prefixes) {
+  json out = json::array();
+  for (const Prefix& p : prefixes)
+    out.push_back(fmt::format("{}/{}", format_address(p.base), p.length));
+  return out;
+}
+
+json population_json(const PopulationSpec& population) {
+  json types = json::array();
+  for (const HostTypeSpec& type : population.types) {
+    types.push_back({{"name", type.name}, {"share", type.share}});
+  }
+  const PlacementSpec& placement = population.placement;
+  json block_sizes = json::array();
+  for (const BlockSizeSpec& size : placement.block_sizes) {
+    block_sizes.push_back({{"prefix_length", size.prefix_length}, {"share", size.share}});
+  }
+  return {
+      {"hosts", population.hosts},
+      {"types", std::move(types)},
+      {"placement",
+       {{"kind", placement_kind_name(placement.kind)},
+        {"allocated", prefixes_json(placement.allocated)},
+        {"allocation_file", placement.allocation_file},
+        {"block_sizes", std::move(block_sizes)},
+        {"hosts_per_block_alpha", placement.hosts_per_block_alpha},
+        {"min_hosts_per_block", placement.min_hosts_per_block}}},
+  };
+}
+
+json worm_json(const WormSpec& worm) {
+  json exploits = json::array();
+  for (const ExploitSpec& exploit : worm.exploits) {
+    exploits.push_back({{"type", exploit.type},
+                        {"success", exploit.success},
+                        {"on_failure", failure_outcome_name(exploit.on_failure)},
+                        {"downtime", exploit.downtime}});
+  }
+  json links = json::array();
+  for (const LinkClassSpec& link : worm.bandwidth.links) {
+    links.push_back({{"share", link.share}, {"bits_per_second", link.bits_per_second}});
+  }
   json seeds = json::array();
-  for (std::uint32_t address : s.worm.seed_addresses) seeds.push_back(format_address(address));
+  for (std::uint32_t address : worm.seed_addresses) seeds.push_back(format_address(address));
+  return {
+      {"name", worm.name},
+      {"strategy", strategy_name(worm.strategy)},
+      {"scan_rate", worm.scan_rate},
+      {"exploit_success", worm.exploit_success},
+      {"exploits", std::move(exploits)},
+      {"excluded", prefixes_json(worm.excluded)},
+      {"local_preference",
+       {{"same_slash8", worm.local_preference.same_slash8},
+        {"same_slash16", worm.local_preference.same_slash16}}},
+      {"sequential",
+       {{"local_start", worm.sequential.local_start},
+        {"local_backoff", worm.sequential.local_backoff},
+        {"batch", worm.sequential.batch}}},
+      {"permutation", {{"dormant_after", worm.permutation.dormant_after}}},
+      {"bandwidth",
+       {{"enabled", worm.bandwidth.enabled},
+        {"probe_bytes", worm.bandwidth.probe_bytes},
+        {"capacity", worm.bandwidth.capacity},
+        {"links", std::move(links)}}},
+      {"seed_rule", seed_rule_name(worm.seed_rule)},
+      {"seed_window", worm.seed_window},
+      {"initial_infected", worm.initial_infected},
+      {"seed_addresses", std::move(seeds)},
+  };
+}
+
+json scenario_json(const Scenario& s) {
   return {
       {"name", s.name},
       {"description", s.description},
       {"address_space",
        {{"prefix", fmt::format("{}/{}", format_address(s.address_space.base),
                                s.address_space.prefix_length)}}},
-      {"population", {{"hosts", s.population.hosts}}},
-      {"worm",
-       {{"name", s.worm.name},
-        {"scan_rate", s.worm.scan_rate},
-        {"exploit_success", s.worm.exploit_success},
-        {"initial_infected", s.worm.initial_infected},
-        {"seed_addresses", std::move(seeds)}}},
+      {"population", population_json(s.population)},
+      {"worm", worm_json(s.worm)},
       {"patching",
        {{"enabled", s.patching.enabled},
         {"release", s.patching.release},
@@ -127,6 +240,9 @@ json figures_json(const Figures& f) {
       {"time_to_90", optional_json(f.time_to_90)},
       {"probes", f.probes},
       {"events", f.events},
+      {"crashes", f.crashes},
+      {"sweeps_started", f.sweeps_started},
+      {"local_sweeps", f.local_sweeps},
   };
 }
 
@@ -208,6 +324,9 @@ json ensemble_json(const std::vector<Result>& results) {
   add_time("time_to_90", &Figures::time_to_90);
   add("probes", false, [](F f) { return f.probes; });
   add("events", true, [](F f) { return static_cast<double>(f.events); });
+  add("crashes", true, [](F f) { return static_cast<double>(f.crashes); });
+  add("sweeps_started", true, [](F f) { return static_cast<double>(f.sweeps_started); });
+  add("local_sweeps", true, [](F f) { return static_cast<double>(f.local_sweeps); });
   return out;
 }
 

@@ -1,15 +1,17 @@
 // Reading scenarios from TOML (toml++). The only translation unit that includes toml++.
 //
 // The loader checks what only the file can get wrong (syntax, unknown keys, types,
-// missing keys, values that do not fit their C++ type, time and address syntax), fills
-// a Scenario, and then asks find_violation() for the range rules, mapping the key it
-// names back to the node's position in the file.
+// missing keys, values that do not fit their C++ type, time, address and prefix syntax,
+// enum spellings, keys that exclude each other), reads the allocation file a scenario
+// names, fills a Scenario, and then asks find_violation() for the range rules, mapping
+// the key it names ("worm.exploits[2].success") back to the node's position in the file.
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <climits>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -19,8 +21,10 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <utility>
 #include <vector>
 
+#include "io/allocation_file.hpp"
 #include "patchrace/error.hpp"
 #include "patchrace/scenario.hpp"
 #include "patchrace/scenario_file.hpp"
@@ -33,9 +37,42 @@ using KeyList = std::span<const std::string_view>;
 constexpr std::string_view kRootKeys[] = {"name", "description", "address_space", "population",
                                           "worm", "patching",    "cleanup",       "run"};
 constexpr std::string_view kAddressSpaceKeys[] = {"prefix"};
-constexpr std::string_view kPopulationKeys[] = {"hosts"};
-constexpr std::string_view kWormKeys[] = {"name", "scan_rate", "exploit_success",
-                                          "initial_infected", "seed_addresses"};
+constexpr std::string_view kPopulationKeys[] = {"hosts", "types", "placement"};
+constexpr std::string_view kHostTypeKeys[] = {"name", "share"};
+constexpr std::string_view kPlacementKeys[] = {"kind",
+                                               "allocated",
+                                               "allocation_file",
+                                               "block_sizes",
+                                               "hosts_per_block_alpha",
+                                               "min_hosts_per_block"};
+constexpr std::string_view kBlockSizeKeys[] = {"prefix_length", "share"};
+constexpr std::string_view kWormKeys[] = {
+    "name",        "strategy",    "scan_rate",        "exploit_success",
+    "exploits",    "excluded",    "initial_infected", "seed_addresses",
+    "seed_rule",   "seed_window", "local_preference", "sequential",
+    "permutation", "bandwidth"};
+constexpr std::string_view kExploitKeys[] = {"type", "success", "on_failure", "downtime"};
+constexpr std::string_view kLocalPreferenceKeys[] = {"same_slash8", "same_slash16"};
+constexpr std::string_view kSequentialKeys[] = {"local_start", "local_backoff", "batch"};
+constexpr std::string_view kPermutationKeys[] = {"dormant_after"};
+constexpr std::string_view kBandwidthKeys[] = {"probe_bytes", "capacity", "links"};
+constexpr std::string_view kLinkKeys[] = {"share", "bits_per_second"};
+
+/// The TOML spelling of each value of an enum setting.
+template <typename Enum>
+using EnumNames = std::span<const std::pair<std::string_view, Enum>>;
+
+constexpr std::pair<std::string_view, PlacementKind> kPlacementKinds[] = {
+    {"uniform", PlacementKind::kUniform}, {"clustered", PlacementKind::kClustered}};
+constexpr std::pair<std::string_view, ScanStrategy> kStrategies[] = {
+    {"uniform", ScanStrategy::kUniform},
+    {"local-preference", ScanStrategy::kLocalPreference},
+    {"sequential", ScanStrategy::kSequential},
+    {"permutation", ScanStrategy::kPermutation}};
+constexpr std::pair<std::string_view, FailureOutcome> kFailureOutcomes[] = {
+    {"nothing", FailureOutcome::kNothing}, {"crash", FailureOutcome::kCrash}};
+constexpr std::pair<std::string_view, SeedRule> kSeedRules[] = {
+    {"random", SeedRule::kRandom}, {"largest-prefixes", SeedRule::kLargestPrefixes}};
 constexpr std::string_view kPatchingKeys[] = {"release", "half_life", "never_fraction",
                                               "cures_infected"};
 constexpr std::string_view kCleanupKeys[] = {"mean_delay"};
@@ -126,6 +163,7 @@ std::optional<double> parse_time_string(std::string_view text) {
 }
 
 /// Parses "a.b.c.d/n" into an address space (the rules are checked by find_violation()).
+/// A length of more than three digits is refused; 33..999 are left to the rules.
 std::optional<AddressSpaceSpec> parse_prefix(std::string_view text) {
   const std::size_t slash = text.find('/');
   if (slash == std::string_view::npos) return std::nullopt;
@@ -157,8 +195,10 @@ struct TableView {
 /// with "<source>:<line>:<col>: <message>".
 class ScenarioReader {
  public:
-  ScenarioReader(const toml::table& root, const std::string& source)
-      : root_(root), source_(source) {}
+  /// `base_dir`: the directory relative file names in the scenario (allocation_file)
+  /// are resolved against; empty for the current directory.
+  ScenarioReader(const toml::table& root, const std::string& source, std::filesystem::path base_dir)
+      : root_(root), source_(source), base_dir_(std::move(base_dir)) {}
 
   [[nodiscard]] Scenario read() const {
     const TableView root{&root_, ""};
@@ -218,6 +258,38 @@ class ScenarioReader {
     fail(view.table->source(), fmt::format("missing required key '{}'", view.key_path(key)));
   }
 
+  /// The sub-table `key` of `parent` (absent: `table == nullptr`), its keys checked.
+  [[nodiscard]] TableView subtable(const TableView& parent, std::string_view key,
+                                   KeyList allowed) const {
+    const std::string path = parent.key_path(key);
+    const toml::node* node = parent.find(key);
+    if (node == nullptr) return TableView{nullptr, path};
+    if (!node->is_table()) fail_type(*node, path, "a table");
+    TableView view{node->as_table(), path};
+    check_known_keys(view, allowed);
+    return view;
+  }
+
+  /// The elements of the array of tables `key` of `parent` ("[[worm.exploits]]"), each
+  /// with its keys checked and its path indexed: "worm.exploits[2]".
+  [[nodiscard]] std::vector<TableView> table_array(const TableView& parent, std::string_view key,
+                                                   KeyList allowed) const {
+    std::vector<TableView> views;
+    const toml::node* node = parent.find(key);
+    if (node == nullptr) return views;
+    const std::string path = parent.key_path(key);
+    const auto* array = node->as_array();
+    if (array == nullptr) fail_type(*node, path, "an array of tables");
+    for (std::size_t i = 0; i < array->size(); ++i) {
+      const toml::node& element = *array->get(i);
+      const std::string element_path = fmt::format("{}[{}]", path, i);
+      if (!element.is_table()) fail_type(element, element_path, "a table");
+      views.push_back(TableView{element.as_table(), element_path});
+      check_known_keys(views.back(), allowed);
+    }
+    return views;
+  }
+
   /// The node a find_violation() key refers to ("worm.seed_addresses[2]"), or the
   /// nearest enclosing node present in the file.
   [[nodiscard]] const toml::node& node_for_key(std::string path) const {
@@ -269,6 +341,37 @@ class ScenarioReader {
     return static_cast<std::uint64_t>(value);
   }
 
+  /// One of the TOML spellings in `names`; the message lists them all.
+  template <typename Enum>
+  Enum read_enum(const toml::node& node, const std::string& key, EnumNames<Enum> names) const {
+    if (const auto* text = node.as_string()) {
+      for (const auto& [name, value] : names) {
+        if (name == text->get()) return value;
+      }
+    }
+    std::vector<std::string> quoted;
+    for (const auto& [name, value] : names) quoted.push_back(fmt::format("\"{}\"", name));
+    fail_type(node, key, fmt::format("one of {}", fmt::join(quoted, ", ")));
+  }
+
+  /// An array of "a.b.c.d/n" strings (the rules are checked by find_violation()).
+  std::vector<Prefix> read_prefixes(const toml::node& node, const std::string& key) const {
+    const auto* array = node.as_array();
+    if (array == nullptr) fail_type(node, key, "an array of IPv4 prefix strings");
+    std::vector<Prefix> prefixes;
+    prefixes.reserve(array->size());
+    for (std::size_t i = 0; i < array->size(); ++i) {
+      const toml::node& element = *array->get(i);
+      const std::optional<AddressSpaceSpec> parsed =
+          element.is_string() ? parse_prefix(element.as_string()->get()) : std::nullopt;
+      if (!parsed) {
+        fail_type(element, fmt::format("{}[{}]", key, i), "an IPv4 prefix like \"10.0.0.0/16\"");
+      }
+      prefixes.push_back(Prefix{parsed->base, parsed->prefix_length});
+    }
+    return prefixes;
+  }
+
   void read_address_space(const TableView& view, AddressSpaceSpec& space) const {
     const auto* node = view.find("prefix");
     if (node == nullptr) return;
@@ -281,14 +384,88 @@ class ScenarioReader {
 
   void read_population(const TableView& view, PopulationSpec& population) const {
     population.hosts = read_count(require(view, "hosts"), view.key_path("hosts"), UINT64_MAX);
+    for (const TableView& element : table_array(view, "types", kHostTypeKeys)) {
+      HostTypeSpec type;
+      type.name = read_string(require(element, "name"), element.key_path("name"));
+      if (const auto* node = element.find("share")) {
+        type.share = read_number(*node, element.key_path("share"));
+      }
+      population.types.push_back(std::move(type));
+    }
+    read_placement(subtable(view, "placement", kPlacementKeys), population.placement);
+  }
+
+  void read_placement(const TableView& view, PlacementSpec& placement) const {
+    if (view.table == nullptr) return;
+    placement.kind =
+        read_enum<PlacementKind>(require(view, "kind"), view.key_path("kind"), kPlacementKinds);
+    if (const auto* node = view.find("allocated")) {
+      placement.allocated = read_prefixes(*node, view.key_path("allocated"));
+    }
+    if (const auto* node = view.find("allocation_file")) {
+      const std::string key = view.key_path("allocation_file");
+      if (view.find("allocated") != nullptr) {
+        fail(node->source(),
+             "population.placement.allocated and population.placement.allocation_file cannot "
+             "both be given: list the allocated prefixes inline or in a file");
+      }
+      placement.allocation_file = read_string(*node, key);
+      if (placement.allocation_file.empty()) {
+        fail(node->source(), fmt::format("{} must be a non-empty file path, got \"\"", key));
+      }
+      const std::filesystem::path file(placement.allocation_file);
+      placement.allocated =
+          load_allocation_file((file.is_relative() ? base_dir_ / file : file).string());
+    }
+    const auto sizes = table_array(view, "block_sizes", kBlockSizeKeys);
+    if (view.find("block_sizes") != nullptr) placement.block_sizes.clear();
+    for (const TableView& element : sizes) {
+      BlockSizeSpec size;
+      size.prefix_length = static_cast<int>(read_count(require(element, "prefix_length"),
+                                                       element.key_path("prefix_length"), INT_MAX));
+      if (const auto* node = element.find("share")) {
+        size.share = read_number(*node, element.key_path("share"));
+      }
+      placement.block_sizes.push_back(size);
+    }
+    if (const auto* node = view.find("hosts_per_block_alpha")) {
+      placement.hosts_per_block_alpha = read_number(*node, view.key_path("hosts_per_block_alpha"));
+    }
+    if (const auto* node = view.find("min_hosts_per_block")) {
+      placement.min_hosts_per_block = read_number(*node, view.key_path("min_hosts_per_block"));
+    }
   }
 
   void read_worm(const TableView& view, WormSpec& worm) const {
     if (const auto* node = view.find("name")) worm.name = read_string(*node, view.key_path("name"));
+    if (const auto* node = view.find("strategy")) {
+      worm.strategy = read_enum<ScanStrategy>(*node, view.key_path("strategy"), kStrategies);
+    }
     worm.scan_rate = read_number(require(view, "scan_rate"), view.key_path("scan_rate"));
     if (const auto* node = view.find("exploit_success")) {
       worm.exploit_success = read_number(*node, view.key_path("exploit_success"));
     }
+    for (const TableView& element : table_array(view, "exploits", kExploitKeys)) {
+      worm.exploits.push_back(read_exploit(element));
+    }
+    if (const auto* node = view.find("excluded")) {
+      worm.excluded = read_prefixes(*node, view.key_path("excluded"));
+    }
+    if (const auto* node = view.find("seed_rule")) {
+      worm.seed_rule = read_enum<SeedRule>(*node, view.key_path("seed_rule"), kSeedRules);
+    }
+    if (const auto* node = view.find("seed_window")) {
+      worm.seed_window = read_time(*node, view.key_path("seed_window"));
+    }
+    read_local_preference(subtable(view, "local_preference", kLocalPreferenceKeys),
+                          worm.local_preference);
+    read_sequential(subtable(view, "sequential", kSequentialKeys), worm.sequential);
+    const TableView permutation = subtable(view, "permutation", kPermutationKeys);
+    if (const auto* node = permutation.find("dormant_after")) {
+      worm.permutation.dormant_after = static_cast<std::uint32_t>(
+          read_count(*node, permutation.key_path("dormant_after"), UINT32_MAX));
+    }
+    read_bandwidth(subtable(view, "bandwidth", kBandwidthKeys), worm.bandwidth);
     if (const auto* node = view.find("initial_infected")) {
       worm.initial_infected = read_count(*node, view.key_path("initial_infected"), UINT64_MAX);
     }
@@ -299,6 +476,65 @@ class ScenarioReader {
              "addresses are the hosts infected at t = 0");
       }
       worm.seed_addresses = read_addresses(*node, view.key_path("seed_addresses"));
+    }
+  }
+
+  ExploitSpec read_exploit(const TableView& view) const {
+    ExploitSpec exploit;
+    exploit.type = read_string(require(view, "type"), view.key_path("type"));
+    if (const auto* node = view.find("success")) {
+      exploit.success = read_number(*node, view.key_path("success"));
+    }
+    if (const auto* node = view.find("on_failure")) {
+      exploit.on_failure =
+          read_enum<FailureOutcome>(*node, view.key_path("on_failure"), kFailureOutcomes);
+    }
+    if (const auto* node = view.find("downtime")) {
+      exploit.downtime = read_time(*node, view.key_path("downtime"));
+    }
+    return exploit;
+  }
+
+  void read_local_preference(const TableView& view, LocalPreferenceSpec& local) const {
+    if (const auto* node = view.find("same_slash8")) {
+      local.same_slash8 = read_number(*node, view.key_path("same_slash8"));
+    }
+    if (const auto* node = view.find("same_slash16")) {
+      local.same_slash16 = read_number(*node, view.key_path("same_slash16"));
+    }
+  }
+
+  void read_sequential(const TableView& view, SequentialSpec& sequential) const {
+    if (const auto* node = view.find("local_start")) {
+      sequential.local_start = read_number(*node, view.key_path("local_start"));
+    }
+    if (const auto* node = view.find("local_backoff")) {
+      sequential.local_backoff =
+          static_cast<std::uint32_t>(read_count(*node, view.key_path("local_backoff"), UINT32_MAX));
+    }
+    if (const auto* node = view.find("batch")) {
+      sequential.batch =
+          static_cast<std::uint32_t>(read_count(*node, view.key_path("batch"), UINT32_MAX));
+    }
+  }
+
+  void read_bandwidth(const TableView& view, BandwidthSpec& bandwidth) const {
+    if (view.table == nullptr) return;
+    bandwidth.enabled = true;
+    if (const auto* node = view.find("probe_bytes")) {
+      bandwidth.probe_bytes = read_number(*node, view.key_path("probe_bytes"));
+    }
+    if (const auto* node = view.find("capacity")) {
+      bandwidth.capacity = read_number(*node, view.key_path("capacity"));
+    }
+    for (const TableView& element : table_array(view, "links", kLinkKeys)) {
+      LinkClassSpec link;
+      if (const auto* node = element.find("share")) {
+        link.share = read_number(*node, element.key_path("share"));
+      }
+      link.bits_per_second =
+          read_number(require(element, "bits_per_second"), element.key_path("bits_per_second"));
+      bandwidth.links.push_back(link);
     }
   }
 
@@ -353,6 +589,7 @@ class ScenarioReader {
 
   const toml::table& root_;
   const std::string& source_;
+  std::filesystem::path base_dir_;
 };
 
 /// toml++'s description of a syntax error, on one line, starting in lower case.
@@ -364,9 +601,9 @@ std::string syntax_error_message(std::string_view description) {
   return "invalid TOML: " + message;
 }
 
-}  // namespace
-
-Scenario parse_scenario_toml(std::string_view text, const std::string& source_name) {
+/// parse_scenario_toml() with relative file names resolved against `base_dir`.
+Scenario parse_scenario(std::string_view text, const std::string& source_name,
+                        const std::filesystem::path& base_dir) {
   toml::table root;
   try {
     root = toml::parse(text);
@@ -376,7 +613,13 @@ Scenario parse_scenario_toml(std::string_view text, const std::string& source_na
                                       std::max(where.column, 1u),
                                       syntax_error_message(error.description())));
   }
-  return ScenarioReader(root, source_name).read();
+  return ScenarioReader(root, source_name, base_dir).read();
+}
+
+}  // namespace
+
+Scenario parse_scenario_toml(std::string_view text, const std::string& source_name) {
+  return parse_scenario(text, source_name, {});
 }
 
 Scenario load_scenario_file(const std::string& path) {
@@ -390,7 +633,7 @@ Scenario load_scenario_file(const std::string& path) {
   std::ostringstream text;
   text << in.rdbuf();
   if (in.bad()) throw cannot_read(std::generic_category().message(errno));
-  return parse_scenario_toml(text.str(), path);
+  return parse_scenario(text.str(), path, std::filesystem::path(path).parent_path());
 }
 
 }  // namespace patchrace

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -11,6 +12,7 @@
 #include <string_view>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include "patchrace/error.hpp"
 #include "patchrace/result.hpp"
@@ -22,6 +24,10 @@ constexpr double kYear = 365.0 * kDay;
 constexpr double kMaxDuration = 10.0 * kYear;  // seconds
 constexpr std::uint64_t kMaxReportedPoints = 1'000'000;
 constexpr std::uint32_t kMaxReplicates = 1'000'000;
+constexpr double kShareTolerance = 1e-9;  // |sum of shares - 1| allowed
+constexpr int kMinBlockPrefixLength = 8;
+constexpr int kMaxBlockPrefixLength = 32;
+constexpr std::uint32_t kMaxLocalBackoff = 256;
 
 using Violation = std::optional<ScenarioViolation>;
 
@@ -56,6 +62,13 @@ std::string prefix_text(const AddressSpaceSpec& space) {
   return fmt::format("{}/{}", format_address(space.base), space.prefix_length);
 }
 
+std::string prefix_text(const Prefix& prefix) {
+  return fmt::format("{}/{}", format_address(prefix.base), prefix.length);
+}
+
+/// A string as written in messages: double-quoted and escaped.
+std::string quoted(std::string_view text) { return fmt::format("{:?}", text); }
+
 bool inside(const AddressSpaceSpec& space, std::uint32_t address) {
   return address >= space.base && std::uint64_t{address} - space.base < space.size();
 }
@@ -75,7 +88,7 @@ double round_up(double value, int digits) {
 }
 
 /// "must be > 0 <unit>" for a finite, positive double.
-Violation check_positive(const char* key, double value, const char* unit) {
+Violation check_positive(const std::string& key, double value, const char* unit) {
   if (!std::isfinite(value)) {
     return must(key, fmt::format("be a finite number of {}", unit), number_text(value));
   }
@@ -84,7 +97,7 @@ Violation check_positive(const char* key, double value, const char* unit) {
 }
 
 /// Like check_positive() for a time in seconds (the value is printed readably).
-Violation check_positive_time(const char* key, double seconds) {
+Violation check_positive_time(const std::string& key, double seconds) {
   if (!std::isfinite(seconds)) return must(key, "be a finite time in s", seconds_text(seconds));
   if (!(seconds > 0)) return must(key, "be > 0 s", seconds_text(seconds));
   return std::nullopt;
@@ -121,8 +134,262 @@ Violation check_population(const Scenario& scenario) {
   return std::nullopt;
 }
 
+/// "must be in [0, 1] (<what>)" for a probability or fraction.
+Violation check_unit_interval(const std::string& key, double value, const char* what) {
+  if (!(value >= 0 && value <= 1)) {
+    return must(key, fmt::format("be in [0, 1] ({})", what), number_text(value));
+  }
+  return std::nullopt;
+}
+
+/// Shares (each already in [0, 1]) that must sum to 1 within kShareTolerance.
+Violation check_share_sum(const std::string& key, double sum) {
+  if (!(std::abs(sum - 1.0) <= kShareTolerance)) {
+    return must(key, "have shares that sum to 1", fmt::format("a sum of {}", number_text(sum)));
+  }
+  return std::nullopt;
+}
+
+/// A prefix of a list (worm.excluded[i], population.placement.allocated[i]): a length in
+/// 0..32 and zero host bits, the rules of address_space.prefix.
+Violation check_prefix(const std::string& key, const Prefix& prefix) {
+  if (prefix.length < 0 || prefix.length > 32) {
+    return must(key, "have a prefix length between /0 and /32", fmt::format("/{}", prefix.length));
+  }
+  if ((prefix.base & (prefix.size() - 1)) != 0) {
+    return must(key, fmt::format("have zero host bits for /{}", prefix.length),
+                prefix_text(prefix));
+  }
+  return std::nullopt;
+}
+
+bool is_type_name_char(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '.' || c == '-';
+}
+
+Violation check_types(const std::vector<HostTypeSpec>& types) {
+  if (types.empty()) return std::nullopt;
+  std::unordered_map<std::string, std::size_t> first_index;
+  double sum = 0;
+  for (std::size_t i = 0; i < types.size(); ++i) {
+    const HostTypeSpec& type = types[i];
+    const std::string key = fmt::format("population.types[{}]", i);
+    if (type.name.empty() || !std::all_of(type.name.begin(), type.name.end(), is_type_name_char)) {
+      return must(key + ".name", "be a non-empty string of letters, digits, '_', '.' and '-'",
+                  quoted(type.name));
+    }
+    const auto [it, inserted] = first_index.emplace(type.name, i);
+    if (!inserted) {
+      return must(key + ".name",
+                  fmt::format("be distinct from population.types[{}].name", it->second),
+                  fmt::format("{} again", quoted(type.name)));
+    }
+    if (auto v = check_unit_interval(key + ".share", type.share, "a fraction of the hosts")) {
+      return v;
+    }
+    sum += type.share;
+  }
+  return check_share_sum("population.types", sum);
+}
+
+/// The clustered placement's settings; ignored (not checked) with uniform placement.
+Violation check_placement(const PlacementSpec& placement) {
+  if (placement.kind != PlacementKind::kClustered) return std::nullopt;
+  for (std::size_t i = 0; i < placement.allocated.size(); ++i) {
+    const std::string key = fmt::format("population.placement.allocated[{}]", i);
+    if (auto v = check_prefix(key, placement.allocated[i])) return v;
+  }
+  const auto& sizes = placement.block_sizes;
+  if (sizes.empty()) {
+    return must("population.placement.block_sizes", "have at least one block size", "none");
+  }
+  double sum = 0;
+  for (std::size_t i = 0; i < sizes.size(); ++i) {
+    const std::string key = fmt::format("population.placement.block_sizes[{}]", i);
+    const int length = sizes[i].prefix_length;
+    if (length < kMinBlockPrefixLength || length > kMaxBlockPrefixLength) {
+      return must(key + ".prefix_length",
+                  fmt::format("be between {} and {}", kMinBlockPrefixLength, kMaxBlockPrefixLength),
+                  std::to_string(length));
+    }
+    if (auto v = check_unit_interval(key + ".share", sizes[i].share, "a fraction of the blocks")) {
+      return v;
+    }
+    sum += sizes[i].share;
+  }
+  if (auto v = check_share_sum("population.placement.block_sizes", sum)) return v;
+  const double alpha = placement.hosts_per_block_alpha;
+  if (!(std::isfinite(alpha) && alpha > 0)) {
+    return must("population.placement.hosts_per_block_alpha",
+                "be a finite number > 0 (a Pareto tail index)", number_text(alpha));
+  }
+  const double min_hosts = placement.min_hosts_per_block;
+  if (!(std::isfinite(min_hosts) && min_hosts >= 1)) {
+    return must("population.placement.min_hosts_per_block", "be a finite number of hosts >= 1",
+                number_text(min_hosts));
+  }
+  return std::nullopt;
+}
+
+/// Addresses of `space` covered by at least one of `excluded` (overlaps counted once).
+/// Precondition: every prefix has a length in 0..32.
+std::uint64_t excluded_addresses(const AddressSpaceSpec& space,
+                                 const std::vector<Prefix>& excluded) {
+  const std::uint64_t space_begin = space.base;
+  const std::uint64_t space_end = space_begin + space.size();
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> ranges;  // [begin, end) inside the space
+  ranges.reserve(excluded.size());
+  for (const Prefix& prefix : excluded) {
+    const std::uint64_t begin = std::max<std::uint64_t>(prefix.base, space_begin);
+    const std::uint64_t end = std::min<std::uint64_t>(prefix.base + prefix.size(), space_end);
+    if (begin < end) ranges.emplace_back(begin, end);
+  }
+  std::sort(ranges.begin(), ranges.end());
+  std::uint64_t covered = 0;
+  std::uint64_t reached = 0;  // end of the union so far
+  for (const auto& [begin, end] : ranges) {
+    const std::uint64_t from = std::max(begin, reached);
+    if (end > from) covered += end - from;
+    reached = std::max(reached, end);
+  }
+  return covered;
+}
+
+Violation check_excluded(const Scenario& scenario) {
+  const auto& excluded = scenario.worm.excluded;
+  for (std::size_t i = 0; i < excluded.size(); ++i) {
+    if (auto v = check_prefix(fmt::format("worm.excluded[{}]", i), excluded[i])) return v;
+  }
+  if (scenario.population.placement.kind != PlacementKind::kUniform || excluded.empty()) {
+    return std::nullopt;
+  }
+  const std::uint64_t available =
+      scenario.address_space.size() - excluded_addresses(scenario.address_space, excluded);
+  const std::uint64_t hosts = scenario.population.hosts;
+  if (hosts > available) {
+    return must("population.hosts",
+                fmt::format("be between 1 and {} (the addresses in {} outside worm.excluded)",
+                            available, prefix_text(scenario.address_space)),
+                std::to_string(hosts));
+  }
+  return std::nullopt;
+}
+
+Violation check_exploits(const Scenario& scenario) {
+  const auto& types = scenario.population.types;
+  const auto& exploits = scenario.worm.exploits;
+  const auto is_type = [&types](const std::string& name) {
+    if (types.empty()) return name == "host";
+    return std::any_of(types.begin(), types.end(),
+                       [&name](const HostTypeSpec& type) { return type.name == name; });
+  };
+  std::unordered_map<std::string, std::size_t> first_index;
+  for (std::size_t i = 0; i < exploits.size(); ++i) {
+    const ExploitSpec& exploit = exploits[i];
+    const std::string key = fmt::format("worm.exploits[{}]", i);
+    if (!is_type(exploit.type)) {
+      std::string allowed = "be \"host\" (the only host type when population.types is empty)";
+      if (!types.empty()) {
+        std::vector<std::string> names;
+        for (const HostTypeSpec& type : types) names.push_back(quoted(type.name));
+        allowed = fmt::format("be one of the population.types names ({})", fmt::join(names, ", "));
+      }
+      return must(key + ".type", allowed, quoted(exploit.type));
+    }
+    const auto [it, inserted] = first_index.emplace(exploit.type, i);
+    if (!inserted) {
+      return must(key + ".type", fmt::format("be distinct from worm.exploits[{}].type", it->second),
+                  fmt::format("{} again", quoted(exploit.type)));
+    }
+    if (auto v =
+            check_unit_interval(key + ".success", exploit.success, "a probability per probe")) {
+      return v;
+    }
+    if (auto v = check_positive_time(key + ".downtime", exploit.downtime)) return v;
+  }
+  return std::nullopt;
+}
+
+/// The selected strategy's settings; the other strategies' settings are ignored.
+Violation check_strategy(const WormSpec& worm) {
+  switch (worm.strategy) {
+    case ScanStrategy::kUniform:
+    case ScanStrategy::kPermutation:  // every dormant_after is allowed
+      return std::nullopt;
+    case ScanStrategy::kLocalPreference: {
+      const LocalPreferenceSpec& local = worm.local_preference;
+      if (auto v = check_unit_interval("worm.local_preference.same_slash8", local.same_slash8,
+                                       "a probability per probe")) {
+        return v;
+      }
+      if (auto v = check_unit_interval("worm.local_preference.same_slash16", local.same_slash16,
+                                       "a probability per probe")) {
+        return v;
+      }
+      const double sum = local.same_slash8 + local.same_slash16;
+      if (!(sum <= 1 + kShareTolerance)) {
+        return must("worm.local_preference",
+                    "have same_slash8 + same_slash16 <= 1 (probabilities of one probe)",
+                    fmt::format("{} + {} = {}", number_text(local.same_slash8),
+                                number_text(local.same_slash16), number_text(sum)));
+      }
+      return std::nullopt;
+    }
+    case ScanStrategy::kSequential: {
+      const SequentialSpec& sequential = worm.sequential;
+      if (auto v = check_unit_interval("worm.sequential.local_start", sequential.local_start,
+                                       "a probability per infection")) {
+        return v;
+      }
+      if (sequential.local_backoff < 1 || sequential.local_backoff > kMaxLocalBackoff) {
+        return must("worm.sequential.local_backoff",
+                    fmt::format("be between 1 and {} (a number of /24s)", kMaxLocalBackoff),
+                    std::to_string(sequential.local_backoff));
+      }
+      if (sequential.batch < 1) {
+        return must("worm.sequential.batch", "be >= 1 (addresses per batch)",
+                    std::to_string(sequential.batch));
+      }
+      return std::nullopt;
+    }
+  }
+  return std::nullopt;
+}
+
+/// Bandwidth-limited scanning; ignored (not checked) when disabled.
+Violation check_bandwidth(const BandwidthSpec& bandwidth) {
+  if (!bandwidth.enabled) return std::nullopt;
+  if (auto v = check_positive("worm.bandwidth.probe_bytes", bandwidth.probe_bytes, "bytes")) {
+    return v;
+  }
+  if (bandwidth.links.empty()) {
+    return must("worm.bandwidth.links", "have at least one link class", "none");
+  }
+  double sum = 0;
+  for (std::size_t i = 0; i < bandwidth.links.size(); ++i) {
+    const LinkClassSpec& link = bandwidth.links[i];
+    const std::string key = fmt::format("worm.bandwidth.links[{}]", i);
+    if (auto v = check_unit_interval(key + ".share", link.share, "a fraction of the hosts")) {
+      return v;
+    }
+    if (auto v = check_positive(key + ".bits_per_second", link.bits_per_second, "bits/s")) {
+      return v;
+    }
+    sum += link.share;
+  }
+  if (auto v = check_share_sum("worm.bandwidth.links", sum)) return v;
+  const double capacity = bandwidth.capacity;
+  if (!(std::isfinite(capacity) && capacity >= 0)) {
+    return must("worm.bandwidth.capacity", "be a finite number >= 0 probes/s (0: unlimited)",
+                number_text(capacity));
+  }
+  return std::nullopt;
+}
+
 Violation check_seed_addresses(const Scenario& scenario) {
   const auto& seeds = scenario.worm.seed_addresses;
+  const auto& excluded = scenario.worm.excluded;
   const std::uint64_t hosts = scenario.population.hosts;
   if (seeds.size() > hosts) {
     return must("worm.seed_addresses",
@@ -137,6 +404,13 @@ Violation check_seed_addresses(const Scenario& scenario) {
       return must(
           key, fmt::format("be inside the address space {}", prefix_text(scenario.address_space)),
           format_address(seeds[i]));
+    }
+    for (std::size_t j = 0; j < excluded.size(); ++j) {
+      if (excluded[j].contains(seeds[i])) {
+        return must(key,
+                    fmt::format("be outside worm.excluded[{}] = {}", j, prefix_text(excluded[j])),
+                    format_address(seeds[i]));
+      }
     }
     const auto [it, inserted] = first_index.emplace(seeds[i], i);
     if (!inserted) {
@@ -154,12 +428,28 @@ Violation check_worm(const Scenario& scenario) {
   if (!(p > 0 && p <= 1)) {
     return must("worm.exploit_success", "be in (0, 1] (a probability per probe)", number_text(p));
   }
+  if (auto v = check_excluded(scenario)) return v;
+  if (auto v = check_exploits(scenario)) return v;
+  if (auto v = check_strategy(worm)) return v;
+  if (auto v = check_bandwidth(worm.bandwidth)) return v;
   if (!worm.seed_addresses.empty()) return check_seed_addresses(scenario);
   const std::uint64_t hosts = scenario.population.hosts;
   if (worm.initial_infected < 1 || worm.initial_infected > hosts) {
     return must("worm.initial_infected",
                 fmt::format("be between 1 and population.hosts = {}", hosts),
                 std::to_string(worm.initial_infected));
+  }
+  return std::nullopt;
+}
+
+/// Checked after run.duration, which bounds it.
+Violation check_seed_window(const Scenario& scenario) {
+  const double window = scenario.worm.seed_window;
+  if (!(std::isfinite(window) && window >= 0 && window <= scenario.run.duration)) {
+    return must(
+        "worm.seed_window",
+        fmt::format("be >= 0 s and <= run.duration = {}", seconds_text(scenario.run.duration)),
+        seconds_text(window));
   }
   return std::nullopt;
 }
@@ -216,10 +506,13 @@ std::optional<ScenarioViolation> find_violation(const Scenario& scenario) {
   if (auto v = check_name(scenario)) return v;
   if (auto v = check_address_space(scenario.address_space)) return v;
   if (auto v = check_population(scenario)) return v;
+  if (auto v = check_types(scenario.population.types)) return v;
+  if (auto v = check_placement(scenario.population.placement)) return v;
   if (auto v = check_worm(scenario)) return v;
   if (auto v = check_patching(scenario.patching)) return v;
   if (auto v = check_cleanup(scenario.cleanup)) return v;
-  return check_run(scenario.run);
+  if (auto v = check_run(scenario.run)) return v;
+  return check_seed_window(scenario);
 }
 
 void validate(const Scenario& scenario, const std::string& where) {
