@@ -1,12 +1,65 @@
 // The naive per-probe simulator: the slow, obviously-correct reference the fast
 // engine is checked against. It draws every probe, keeps a dense address → host
-// table, and holds every host's patch and cleanup clock in a priority queue.
-// Same semantics as patchrace::simulate() (uniform random scanning, exploit
-// thinning, patching, cleanup), implemented independently of the engine; only the
-// RNG stream and the primitive samplers are shared.
+// table, and holds every clock (patch, cleanup, crash recovery, delayed seed,
+// deterministic scan step) in one priority queue. Same semantics as
+// patchrace::simulate(), implemented independently of the engine; only the RNG
+// stream, the primitive samplers and the permutation bijection are shared.
+//
+// Semantics, as implemented here (scenario.hpp's comments are the contract):
+//  - Placement: explicit seed addresses first, then distinct uniformly random
+//    addresses of the space outside worm.excluded (rejection sampling).
+//  - Host attributes, independently per host: a type by population.types' shares
+//    (none: the single type "host"), a link class by worm.bandwidth.links' shares
+//    (bandwidth enabled), then never-patch and the patch delay.
+//  - A probe reaching a susceptible, online host infects it with the worm.exploits
+//    success of its type (else worm.exploit_success). A failure on a type whose
+//    on_failure is crash takes the host offline for exactly `downtime` seconds, then it
+//    is susceptible again. Offline hosts are counted in the susceptible series, cannot
+//    be infected and are not patched: their patch clock stands still while offline
+//    (after the release), i.e. their patch time moves later by the offline time past
+//    the release.
+//  - Uniform and local-preference scanning: each scanning host sends probes as a
+//    Poisson process at its rate (simulated as one superposed process; the sender of
+//    each probe is drawn in proportion to its rate). Uniform: a uniformly random
+//    address of the space outside worm.excluded. Local preference: with probability
+//    same_slash8 a uniform address of the sender's own /8 (all 2^24 addresses, even
+//    outside the space, where it hits nothing), with same_slash16 of its own /16,
+//    otherwise as uniform.
+//  - Sequential: on infection at t0 the host picks a base: with probability
+//    local_start its own A.B, its own C lowered by a uniform integer in
+//    [0, local_backoff) when C > local_backoff, last byte 0 (the space's base if that
+//    falls outside the space); otherwise a uniformly random allowed address of the
+//    space with its last 8 bits cleared (the space's base if the space holds fewer
+//    than 256 addresses). Batch k = offsets base + k·batch ... base + k·batch +
+//    batch - 1 modulo the space size (wrapping from the top to the bottom), all sent
+//    at t0 + k·batch / rate, in that order.
+//  - Permutation: one AddressPermutation per replicate, key
+//    Rng(seed, replicate, kEngine, 7).next_u64(), bits = 32 - prefix length; walk
+//    position j probes base + forward(j mod 2^bits). A copy infected at t0 starts at a
+//    uniformly random position and sends its i-th probe (i = 0, 1, ...) at t0 + i/rate
+//    to successive positions; a probe that reaches a host in state I (itself included)
+//    makes the next probe go to a new uniformly random position, and after
+//    dormant_after such hits (> 0) the copy stops scanning for good (it stays infected).
+//  - Bandwidth: a host's rate is min(scan_rate, bits_per_second / (8 probe_bytes)) of
+//    its link class. With capacity > 0, when the summed rate R of the scanning hosts
+//    (infected, not dormant; evaluated at each probe) exceeds it, each probe is
+//    delivered with probability capacity / R, otherwise lost. Lost probes are counted
+//    as sent.
+//  - Seeds: worm.seed_addresses are infected at t = 0 (seed_window does not apply to
+//    them). Otherwise initial_infected hosts among those unpatched at t = 0: uniformly
+//    (random), or by /16 in decreasing order of the number of population hosts in the
+//    /16 (ties: lower /16 first), each /16's unpatched hosts in uniformly random order
+//    (largest-prefixes). With seed_window W > 0 each chosen seed gets a uniform time in
+//    [0, W] and is infected then if it is still susceptible and online, else never.
+//  - A host infected at t starts scanning at t (sequential batch 0 and the first
+//    permutation probe are sent at t). Simultaneous events are handled in the order:
+//    returns online, delayed seeds, patches, cleanups, scan steps (ties among hosts by
+//    host index). Events at a report instant are included in that report; events at
+//    t = duration happen.
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "patchrace/result.hpp"
 #include "patchrace/scenario.hpp"
@@ -16,18 +69,60 @@ namespace patchrace::testing {
 /// Largest address space the oracle accepts (a /8): it allocates one table slot per address.
 inline constexpr std::uint64_t kNaiveMaxSpace = std::uint64_t{1} << 24;
 
+/// What became of one probe.
+enum class ProbeOutcome {
+  kEmpty,            // no host at the target (or the target is outside the space)
+  kLost,             // dropped by the backbone (bandwidth capacity)
+  kOffline,          // the host is offline after a crash
+  kImmune,           // the host is patched (P) or cleaned (C)
+  kAlreadyInfected,  // the host is infected (a permutation copy jumps)
+  kFailed,           // the exploit failed without effect
+  kCrashed,          // the exploit failed and crashed the host
+  kInfected,         // the host is now infected
+};
+
+/// One probe: when, from which host, to which address, with what outcome.
+struct ProbeRecord {
+  double time = 0.0;           // seconds
+  std::uint32_t source = 0;    // address of the sending host
+  std::uint32_t target = 0;    // address probed (host byte order; may lie outside the space)
+  ProbeOutcome outcome = ProbeOutcome::kEmpty;
+};
+
+/// One infection (seeds included).
+struct InfectionRecord {
+  double time = 0.0;          // seconds
+  std::uint32_t address = 0;  // address of the infected host
+  bool seed = false;          // a seed (initial or delayed by seed_window), not a probe
+};
+
+/// Everything the oracle did, in order, for hand-checked tests. Recording does not
+/// change the draws: a run with a trace is identical to one without.
+struct NaiveTrace {
+  std::vector<ProbeRecord> probes;
+  std::vector<InfectionRecord> infections;
+};
+
 /// Runs replicate `replicate` of `scenario` by simulating every probe and returns
 /// the same series and figures as patchrace::simulate(), from streams
-/// (seed, replicate, StreamPurpose::kTest + 1..3), so its draws are independent of
-/// the engine's. Differences from the engine's Result, by design:
-///  - figures.probes is the number of probes actually sent (an integer), not its
-///    expected value given the path; figures.events counts infections (seeds
-///    excluded), patches and cleanups that changed a host's state;
-///  - peak_new_per_minute counts the seeds as infections in the minute [0, 60).
+/// (seed, replicate, StreamPurpose::kTest + 1..3) (and the permutation key, see
+/// above), so its draws are independent of the engine's. If `trace` is not null,
+/// every probe and infection is appended to it. Differences from the engine's
+/// Result, by design:
+///  - figures.probes is the number of probes actually sent (an integer, lost ones
+///    included), not its expected value given the path; sequential batches are sent
+///    whole at their start, so the count runs ahead of rate × time by up to one batch
+///    per scanner;
+///  - figures.events counts infections (seeds excluded), patches, cleanups, crashes and
+///    returns online;
+///  - peak_new_per_minute counts the seeds as infections in the minute of their
+///    infection.
 /// Cost ∝ probes sent: scan_rate × (infected-host seconds). Use small spaces.
-/// Preconditions (checked, std::invalid_argument): address space <= kNaiveMaxSpace,
-/// 1 <= hosts <= space, enough hosts unpatched at t = 0 for the seeds, seed
-/// addresses distinct and inside the space, rates and times positive.
-[[nodiscard]] Result naive_simulate(const Scenario& scenario, std::uint64_t seed, std::uint64_t replicate);
+/// Preconditions (checked, std::invalid_argument): uniform placement, address space <= kNaiveMaxSpace,
+/// 1 <= hosts <= addresses outside worm.excluded, enough hosts unpatched at t = 0 for
+/// the seeds, seed addresses distinct, inside the space and not excluded, exploit
+/// types known, rates, times and shares valid.
+[[nodiscard]] Result naive_simulate(const Scenario& scenario, std::uint64_t seed, std::uint64_t replicate,
+                                    NaiveTrace* trace = nullptr);
 
 }  // namespace patchrace::testing
