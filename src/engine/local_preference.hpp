@@ -49,6 +49,7 @@ class LocalPreferenceIndex {
     per_block_ = SumTree(blocks);
     weight_block_ = SumTree(blocks);
     per_slash8_ = SumTree(256);
+    dirty_flag_.assign(blocks, 0);
   }
 
   [[nodiscard]] int block_count() const { return static_cast<int>(block_first_host_.size()); }
@@ -63,26 +64,28 @@ class LocalPreferenceIndex {
   void susceptible_changed(int block, int type, int delta) {
     susceptible_block_[static_cast<std::size_t>(block) * types_ + type] += delta;
     susceptible_slash8_[static_cast<std::size_t>(block_slash8_[block]) * types_ + type] += delta;
-    refresh(block);
+    mark(block);
   }
 
   /// A scanning host of link class `link` in `block` started (+1) or stopped (-1).
   void scanning_changed(int block, int link, int delta) {
     scanning_block_[static_cast<std::size_t>(block) * links_ + link] += delta;
     scanning_slash8_[static_cast<std::size_t>(block_slash8_[block]) * links_ + link] += delta;
-    refresh(block);
+    mark(block);
   }
 
   /// Rate of contacts that change a host, per unit of delivered share, given the
   /// summed scan rate `sent` and summed susceptible weight `weight` of all hosts.
-  [[nodiscard]] double contact_rate(double sent, double weight, double allowed_space) const {
+  [[nodiscard]] double contact_rate(double sent, double weight, double allowed_space) {
+    flush();
     return p16_ / 65536.0 * per_block_.total() + p8_ / 16777216.0 * per_slash8_.total() +
            p_any_ / allowed_space * sent * weight;
   }
 
   /// Draws the block of the next contacted host: first the component (own /16,
   /// own /8, anywhere) in proportion to its rate, then the block.
-  int choose_block(Rng& rng, double sent, double weight, double allowed_space) const {
+  int choose_block(Rng& rng, double sent, double weight, double allowed_space) {
+    flush();
     const double c16 = p16_ / 65536.0 * per_block_.total();
     const double c8 = p8_ / 16777216.0 * per_slash8_.total();
     const double c_any = p_any_ / allowed_space * sent * weight;
@@ -97,6 +100,21 @@ class LocalPreferenceIndex {
   }
 
  private:
+  /// Counts change at once; the sums of a changed block are recomputed once, at the
+  /// next query (an infection changes one block twice: susceptible and scanning).
+  void mark(int block) {
+    if (dirty_flag_[block]) return;
+    dirty_flag_[block] = 1;
+    dirty_.push_back(block);
+  }
+  void flush() {
+    for (int block : dirty_) {
+      refresh(block);
+      dirty_flag_[block] = 0;
+    }
+    dirty_.clear();
+  }
+
   [[nodiscard]] double block_weight(int b) const {
     double w = 0.0;
     for (int t = 0; t < types_; ++t) {
@@ -147,6 +165,8 @@ class LocalPreferenceIndex {
   SumTree per_block_;    // R_b W_b
   SumTree weight_block_; // W_b
   SumTree per_slash8_;   // R_a W_a
+  std::vector<int> dirty_;                 // blocks whose sums are out of date
+  std::vector<std::uint8_t> dirty_flag_;   // per block: listed in dirty_
 };
 
 }  // namespace patchrace::detail

@@ -237,9 +237,14 @@ class Simulator {
     susceptible_by_type_.assign(model_.type_count(), 0);
     use_trees_ = strata > kLinearStrata;
     if (use_trees_) {
+      // Only the trees someone reads are kept up to date: patching and cleanup
+      // picks during the run, susceptible picks while the seeds are chosen.
+      track_susceptible_ = true;
+      track_patchable_ = scenario_.patching.enabled;
+      track_infected_ = scenario_.cleanup.enabled;
       susceptible_tree_ = SumTree(strata);
-      patchable_tree_ = SumTree(strata);
-      infected_tree_ = SumTree(strata);
+      if (track_patchable_) patchable_tree_ = SumTree(strata);
+      if (track_infected_) infected_tree_ = SumTree(strata);
     }
     for (int st = 0; st < strata; ++st) {
       const std::uint32_t n = susceptible_in(st);
@@ -250,9 +255,11 @@ class Simulator {
   }
 
   void refresh_trees(int st) {
-    susceptible_tree_.set(st, susceptible_in(st));
-    patchable_tree_.set(st, pools_.size(st, kSusceptibleWillPatch) + pools_.size(st, kInfectedWillPatch));
-    infected_tree_.set(st, pools_.size(st, kInfectedWillPatch) + pools_.size(st, kInfectedPatched) +
+    if (track_susceptible_) susceptible_tree_.set(st, susceptible_in(st));
+    if (track_patchable_) {
+      patchable_tree_.set(st, pools_.size(st, kSusceptibleWillPatch) + pools_.size(st, kInfectedWillPatch));
+    }
+    if (track_infected_) infected_tree_.set(st, pools_.size(st, kInfectedWillPatch) + pools_.size(st, kInfectedPatched) +
                                pools_.size(st, kInfectedNever));
   }
 
@@ -305,7 +312,7 @@ class Simulator {
   }
 
   /// Rate of contacts by random-target strategies that change a host.
-  [[nodiscard]] double random_contact_rate(double sent) const {
+  [[nodiscard]] double random_contact_rate(double sent) {
     if (!model_.random_targets() || sent <= 0.0) return 0.0;
     const double share = delivered_share(sent);
     if (local_) return share * local_->contact_rate(sent, weighted_susceptible(), model_.allowed_space());
@@ -364,6 +371,7 @@ class Simulator {
     const auto& worm = scenario_.worm;
     std::vector<std::uint32_t> seeds = hosts_.seed_hosts;
     if (seeds.empty()) seeds = choose_seeds(worm.initial_infected);
+    track_susceptible_ = false;  // no susceptible picks after this
     if (worm.seed_window > 0.0) {
       for (std::uint32_t h : seeds) {
         queue_.push(rng_.uniform() * worm.seed_window, h, EventKind::kSeedInfection);
@@ -850,6 +858,7 @@ class Simulator {
   HostPartition pools_;   // strata: (/16 block if local preference) x host type
   // Per-stratum counts as SumTrees, when there are too many strata to scan.
   bool use_trees_ = false;
+  bool track_susceptible_ = false, track_patchable_ = false, track_infected_ = false;
   SumTree susceptible_tree_, patchable_tree_, infected_tree_;
   std::vector<std::int64_t> susceptible_by_type_;
   const double patch_rate_;    // per second per host that will patch
