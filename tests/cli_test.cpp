@@ -284,8 +284,9 @@ TEST_F(CliTest, ErrorThreadsTooMany) {
 }
 
 TEST_F(CliTest, ErrorUnknownPreset) {
-  expect_bad_input({"run", "--preset", "nope"},
-                   "unknown preset 'nope', expected one of: codered-2001, slammer-2003");
+  std::string known;
+  for (const auto& name : patchrace::preset_names()) known += (known.empty() ? "" : ", ") + name;
+  expect_bad_input({"run", "--preset", "nope"}, "unknown preset 'nope', expected one of: " + known);
 }
 
 TEST_F(CliTest, ErrorScenarioAndPresetTogether) {

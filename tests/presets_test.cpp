@@ -2,6 +2,7 @@
 // to the published figures its comment cites (../shared/REFERENCE.md).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "patchrace/error.hpp"
@@ -10,15 +11,27 @@
 namespace patchrace {
 namespace {
 
-/// Random-constant-spread growth rate K = scan_rate * exploit_success * N / |space|, per second.
+/// Mean probe rate of a scanning host: the scan rate, or with a bandwidth limit the
+/// link mix's mean of min(scan_rate, bits_per_second / (8 probe_bytes)).
+double mean_scan_rate(const Scenario& s) {
+  if (!s.worm.bandwidth.enabled) return s.worm.scan_rate;
+  double rate = 0;
+  for (const auto& link : s.worm.bandwidth.links) {
+    rate += link.share * std::min(s.worm.scan_rate, link.bits_per_second / (8 * s.worm.bandwidth.probe_bytes));
+  }
+  return rate;
+}
+
+/// Random-constant-spread growth rate K = rate * exploit_success * N / |space|, per second
+/// (before any capacity limit binds).
 double rcs_rate(const Scenario& s) {
-  return s.worm.scan_rate * s.worm.exploit_success * static_cast<double>(s.population.hosts) /
+  return mean_scan_rate(s) * s.worm.exploit_success * static_cast<double>(s.population.hosts) /
          static_cast<double>(s.address_space.size());
 }
 
 TEST(Presets, EveryPresetLoadsAndValidates) {
   const auto names = preset_names();
-  ASSERT_GE(names.size(), 2u);
+  ASSERT_GE(names.size(), 3u);
   for (const auto& name : names) {
     const Scenario s = load_preset(name);
     EXPECT_EQ(s.name, name);
@@ -37,8 +50,9 @@ TEST(Presets, UnknownPresetNamesTheKnownOnes) {
     (void)preset_text("nimda");
     FAIL() << "expected InvalidScenario";
   } catch (const InvalidScenario& e) {
-    EXPECT_EQ(std::string(e.what()),
-              "unknown preset 'nimda', expected one of: codered-2001, slammer-2003");
+    std::string known;
+    for (const auto& name : preset_names()) known += (known.empty() ? "" : ", ") + name;
+    EXPECT_EQ(std::string(e.what()), "unknown preset 'nimda', expected one of: " + known);
   }
 }
 

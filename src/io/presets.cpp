@@ -22,7 +22,7 @@ std::vector<std::string> preset_names() {
   return names;
 }
 
-std::string default_preset_name() { return "codered-2001"; }
+std::string default_preset_name() { return "blaster-2003"; }
 
 std::string_view preset_text(const std::string& name) {
   for (const auto& [preset, text] : detail::embedded_presets()) {
