@@ -67,6 +67,58 @@ BENCHMARK(uniform_saturation)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 
+void blaster_2003(benchmark::State& state) {
+  run_and_report(state, load_preset("blaster-2003"), simulate);
+}
+BENCHMARK(blaster_2003)->Name("blaster_2003")->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
+
+/// 10^6 hosts placed uniformly in all of IPv4, 10 seeds, the same probe rate for
+/// every strategy (K = 1.8/h for uniform scanning), 12 simulated hours: each
+/// strategy's cost per infection on the same population. Argument: 0 uniform,
+/// 1 local preference, 2 sequential, 3 permutation (dormant after 3 hits),
+/// 4 uniform with bandwidth-limited rates and a binding capacity, 5 uniform with two
+/// host types, one of which crashes.
+Scenario strategy_scenario(int which, std::uint64_t hosts) {
+  Scenario s = uniform_outbreak(hosts);
+  s.run.duration = 12 * kHour;
+  auto& worm = s.worm;
+  switch (which) {
+    case 1:
+      worm.strategy = ScanStrategy::kLocalPreference;
+      break;
+    case 2:
+      worm.strategy = ScanStrategy::kSequential;
+      break;
+    case 3:
+      worm.strategy = ScanStrategy::kPermutation;
+      worm.permutation.dormant_after = 3;
+      break;
+    case 4:
+      worm.bandwidth.enabled = true;
+      worm.bandwidth.probe_bytes = 404;
+      worm.bandwidth.links = {{0.5, worm.scan_rate * 8 * 404 * 1.5}, {0.5, worm.scan_rate * 8 * 404 * 0.5}};
+      worm.bandwidth.capacity = worm.scan_rate * static_cast<double>(hosts) / 4;
+      worm.scan_rate *= 2;
+      break;
+    case 5:
+      s.population.types = {{"a", 0.5}, {"b", 0.5}};
+      worm.exploits = {{"b", 0.5, FailureOutcome::kCrash, 60}};
+      break;
+    default:
+      break;
+  }
+  return s;
+}
+
+void strategy_1e6(benchmark::State& state) {
+  run_and_report(state, strategy_scenario(static_cast<int>(state.range(0)), 1000000), simulate);
+}
+BENCHMARK(strategy_1e6)
+    ->Name("strategy_1e6")
+    ->DenseRange(0, 5)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
 /// A sparse scenario for the oracle comparison: 10^4 hosts in a /8 (2^24
 /// addresses), 20 probes/s, exploit success 1/2, one simulated hour (the outbreak
 /// saturates after about 35 min; the oracle draws all ~5 x 10^8 probes, about a
@@ -92,7 +144,10 @@ void sparse_engine(benchmark::State& state) {
 BENCHMARK(sparse_engine)->Name("sparse_engine")->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void sparse_oracle(benchmark::State& state) {
-  run_and_report(state, sparse_scenario(state.range(0) == 1), testing::naive_simulate);
+  run_and_report(state, sparse_scenario(state.range(0) == 1),
+                 [](const Scenario& s, std::uint64_t seed, std::uint64_t replicate) {
+                   return testing::naive_simulate(s, seed, replicate);
+                 });
 }
 BENCHMARK(sparse_oracle)
     ->Name("sparse_oracle")
