@@ -39,6 +39,9 @@ class EventQueue {
     settle();
     return heap_.empty() ? std::numeric_limits<double>::infinity() : heap_[0].time;
   }
+  /// Makes room for `n` events without reallocating.
+  void reserve(std::size_t n) { heap_.reserve(n); }
+
   void push(double time, std::uint32_t id, EventKind kind) {
     const ScheduledEvent e{time, id, kind};
     if (hole_at_top_) {  // fill the popped root and sift down

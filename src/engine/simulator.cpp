@@ -105,6 +105,13 @@ class Simulator {
     for (auto& word : target_words_) word = rng_.next_u64();
     setup_walk(seed, replicate);
     apply_patching_before_start(seed, replicate);
+    if (!model_.random_targets()) {
+      // At most every host unpatched now ever scans: room for all of their scanners
+      // and queued arrivals, so the vectors never grow past it by doubling.
+      const std::size_t most = susceptible() + infected();
+      scanners_.reserve(most);
+      queue_.reserve(most + 1024);
+    }
     seed_infections();
     const std::size_t points = report_point_count(scenario.run);
     result_.series.time.reserve(points);
