@@ -1,4 +1,5 @@
 #include "io/allocation_file.hpp"
+#include "io/text_file.hpp"
 
 #include <fmt/format.h>
 
@@ -110,17 +111,7 @@ std::vector<Prefix> parse_allocation_list(std::string_view text, const std::stri
 }
 
 std::vector<Prefix> load_allocation_file(const std::string& path) {
-  const auto cannot_read = [&path](const std::string& reason) {
-    return InvalidScenario(fmt::format("cannot read allocation file '{}': {}", path, reason));
-  };
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) throw cannot_read("it is a directory");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw cannot_read(std::generic_category().message(errno));
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) throw cannot_read(std::generic_category().message(errno));
-  return parse_allocation_list(text.str(), path);
+  return parse_allocation_list(detail::read_text_file(path, "allocation file"), path);
 }
 
 }  // namespace patchrace

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "io/allocation_file.hpp"
+#include "io/text_file.hpp"
 #include "patchrace/error.hpp"
 #include "patchrace/scenario.hpp"
 #include "patchrace/scenario_file.hpp"
@@ -623,17 +624,8 @@ Scenario parse_scenario_toml(std::string_view text, const std::string& source_na
 }
 
 Scenario load_scenario_file(const std::string& path) {
-  const auto cannot_read = [&path](const std::string& reason) {
-    return InvalidScenario(fmt::format("cannot read scenario file '{}': {}", path, reason));
-  };
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) throw cannot_read("it is a directory");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw cannot_read(std::generic_category().message(errno));
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) throw cannot_read(std::generic_category().message(errno));
-  return parse_scenario(text.str(), path, std::filesystem::path(path).parent_path());
+  return parse_scenario(detail::read_text_file(path, "scenario file"), path,
+                        std::filesystem::path(path).parent_path());
 }
 
 }  // namespace patchrace
