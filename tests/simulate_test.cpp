@@ -168,7 +168,9 @@ TEST(Simulate, PatchingWaitsForTheRelease) {
   s.patching.half_life = 10;
   const Result r = simulate(s, 2, 0);
   for (std::size_t k = 0; k < r.series.time.size(); ++k) {
-    if (r.series.time[k] <= 300) EXPECT_EQ(r.series[Series::kPatched][k], 0.0);
+    if (r.series.time[k] <= 300) {
+      EXPECT_EQ(r.series[Series::kPatched][k], 0.0);
+    }
   }
   EXPECT_GT(r.series[Series::kPatched].back(), 1900.0);
 }
