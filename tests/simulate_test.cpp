@@ -7,7 +7,7 @@
 #include <set>
 
 #include "engine/rng.hpp"
-#include "model/population.hpp"
+#include "model/radix_sort.hpp"
 #include "patchrace/ensemble.hpp"
 #include "patchrace/error.hpp"
 #include "patchrace/simulate.hpp"
@@ -193,31 +193,7 @@ TEST(Simulate, RejectsAnInvalidScenario) {
   EXPECT_THROW((void)simulate(s, 1, 0), InvalidScenario);
 }
 
-TEST(Placement, HostsAreDistinctSortedInsideAndIncludeRequired) {
-  AddressSpaceSpec space{0xc0a80000, 16};
-  detail::Rng rng(1, 0, detail::StreamPurpose::kPlacement);
-  const std::vector<std::uint32_t> required = {0xc0a8ffff, 0xc0a80000};
-  for (std::uint64_t hosts : {2u, 100u, 40000u, 65536u}) {
-    const auto a = detail::place_hosts_uniform(space, hosts, required, rng);
-    ASSERT_EQ(a.size(), hosts);
-    EXPECT_TRUE(std::is_sorted(a.begin(), a.end()));
-    EXPECT_EQ(std::adjacent_find(a.begin(), a.end()), a.end());
-    EXPECT_GE(a.front(), 0xc0a80000u);
-    EXPECT_LE(a.back(), 0xc0a8ffffu);
-    for (std::uint32_t r : required) EXPECT_TRUE(std::binary_search(a.begin(), a.end(), r));
-  }
-}
-
-TEST(Placement, FullIpv4SpaceUsesEveryBitOfTheAddress) {
-  AddressSpaceSpec space{};
-  detail::Rng rng(2, 0, detail::StreamPurpose::kPlacement);
-  const auto a = detail::place_hosts_uniform(space, 100000, {}, rng);
-  EXPECT_EQ(a.size(), 100000u);
-  EXPECT_GT(a.back(), 0xf0000000u);
-  EXPECT_LT(a.front(), 0x10000000u);
-}
-
-TEST(Placement, RadixSortAgreesWithStdSort) {
+TEST(RadixSort, AgreesWithStdSort) {
   detail::Rng rng(3, 0, detail::StreamPurpose::kTest);
   std::vector<std::uint32_t> keys(200000);
   for (auto& k : keys) k = static_cast<std::uint32_t>(rng.next_u64());

@@ -39,7 +39,6 @@
 #include "engine/rng.hpp"
 #include "engine/samplers.hpp"
 #include "engine/worm_model.hpp"
-#include "model/population.hpp"
 #include "patchrace/error.hpp"
 #include "patchrace/simulate.hpp"
 

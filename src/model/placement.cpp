@@ -10,7 +10,7 @@
 #include <utility>
 
 #include "engine/samplers.hpp"
-#include "model/population.hpp"
+#include "model/radix_sort.hpp"
 #include "patchrace/error.hpp"
 
 namespace patchrace::detail {
@@ -136,7 +136,7 @@ std::vector<std::uint32_t> ranks_of(std::span<const std::uint32_t> sorted, std::
 
 /// Dense case of sample_subset (more than half of [0, n) is taken): partial
 /// Fisher-Yates shuffle over every value not required. O(n), which is then at most
-/// 2 x count. Same algorithm and draws as place_hosts_uniform's dense case.
+/// 2 x count.
 std::vector<std::uint32_t> sample_dense(std::uint64_t n, std::uint64_t count, std::vector<std::uint32_t> taken,
                                         Rng& rng) {
   std::vector<std::uint32_t> free_values;
@@ -162,8 +162,6 @@ std::vector<std::uint32_t> sample_dense(std::uint64_t n, std::uint64_t count, st
 
 /// `count` distinct values of [0, n), n <= 2^32, sorted ascending: all of `required`
 /// (sorted, distinct, < n, at most count) and a uniformly random subset of the rest.
-/// The algorithm and the draws are those of place_hosts_uniform, so that uniform
-/// placement without exclusions gives the same hosts as before.
 std::vector<std::uint32_t> sample_subset(std::uint64_t n, std::uint64_t count, std::vector<std::uint32_t> required,
                                          Rng& rng) {
   if (2 * count > n) return sample_dense(n, count, std::move(required), rng);

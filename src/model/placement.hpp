@@ -12,8 +12,7 @@
 //
 // Uniform: a uniformly random subset of the allowed addresses not holding a seed,
 // exactly (every subset of the right size equally likely). An index in
-// [0, allowed count) is drawn and mapped through the sorted, merged allowed intervals;
-// with nothing excluded this is bit-identical to place_hosts_uniform().
+// [0, allowed count) is drawn and mapped through the sorted, merged allowed intervals.
 //
 // Clustered, with T = hosts - seeds and G the allowed addresses:
 //  1. Blocks. Draw blocks one at a time until their hosts sum to T: a prefix length L
