@@ -117,11 +117,12 @@ struct SequentialSpec {
   bool operator==(const SequentialSpec&) const = default;
 };
 
-/// Permutation scanning. All copies walk one pseudo-random permutation of the
-/// space (a keyed bijection, the key drawn per replicate), each from its own
-/// uniformly random position, one address every 1 / rate seconds. A copy that
-/// probes an already infected host jumps to a new random position; after
-/// `dormant_after` such hits it stops scanning (0: never).
+/// Permutation scanning (Staniford et al. 2002). All copies walk one pseudo-random
+/// permutation of the space (a keyed bijection, the key drawn per replicate), each
+/// starting just after its own host's position on the walk, one address every
+/// 1 / rate seconds. A copy that probes an already infected host jumps to a new
+/// uniformly random position; after `dormant_after` such hits it stops scanning
+/// (0: never).
 struct PermutationSpec {
   std::uint32_t dormant_after = 0;
   bool operator==(const PermutationSpec&) const = default;

@@ -672,9 +672,13 @@ class Simulator {
     Scanner s{};
     s.self = host;
     s.link = static_cast<std::uint8_t>(link);
-    const std::uint64_t start = model_.strategy() == ScanStrategy::kSequential
-                                    ? sequential_start(host)
-                                    : sample_index(rng_, scenario_.address_space.size());
+    // Permutation (Staniford et al.): a new copy starts just after its own host's
+    // position on the shared walk.
+    const std::uint64_t start =
+        model_.strategy() == ScanStrategy::kSequential
+            ? sequential_start(host)
+            : (std::uint64_t{permutation_->inverse(hosts_.address[host] - scenario_.address_space.base)} + 1) %
+                  scenario_.address_space.size();
     std::uint32_t id;
     if (!free_scanners_.empty()) {
       id = free_scanners_.back();

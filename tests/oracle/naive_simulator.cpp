@@ -429,7 +429,8 @@ class NaiveSimulator {
       host.base = sequential_base(host);
       schedule_scan(h);
     } else if (w_.strategy == ScanStrategy::kPermutation) {
-      host.position = detail::sample_index(rng_, space_);
+      // Just after its own position on the walk.
+      host.position = (std::uint64_t{permutation_.inverse(host.address)} + 1) % space_;
       schedule_scan(h);
     }
   }

@@ -35,8 +35,9 @@
 //    at t0 + k·batch / rate, in that order.
 //  - Permutation: one AddressPermutation per replicate, key
 //    Rng(seed, replicate, kEngine, 7).next_u64(), bits = 32 - prefix length; walk
-//    position j probes base + forward(j mod 2^bits). A copy infected at t0 starts at a
-//    uniformly random position and sends its i-th probe (i = 0, 1, ...) at t0 + i/rate
+//    position j probes base + forward(j mod 2^bits). A copy infected at t0 starts just
+//    after its own host's position, inverse(own offset) + 1, and sends its i-th probe
+//    (i = 0, 1, ...) at t0 + i/rate
 //    to successive positions; a probe that reaches a host in state I (itself included)
 //    makes the next probe go to a new uniformly random position, and after
 //    dormant_after such hits (> 0) the copy stops scanning for good (it stays infected).
