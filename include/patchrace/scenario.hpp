@@ -68,7 +68,7 @@ struct BlockSizeSpec {
 struct PlacementSpec {
   PlacementKind kind = PlacementKind::kUniform;
   /// Prefixes where hosts may live (clustered). Empty: the documented default set of
-  /// /8s allocated by 2003 (see docs/scenario.md), intersected with the address space.
+  /// /8s allocated by 2003 (listed in docs/placement.md), intersected with the address space.
   std::vector<Prefix> allocated;
   /// File the allocated prefixes were read from (one CIDR a line, # comments), as
   /// given in the scenario; empty if they were written inline. Informational.
