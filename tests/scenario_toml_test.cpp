@@ -250,15 +250,15 @@ TEST(ScenarioToml, RejectsUnknownKeyInEveryTable) {
             "t.toml:10:1: unknown key 'address_space.base', expected one of: prefix");
   EXPECT_EQ(error_of(replace_line(kMinimal, 3, "hosts = 1\ncount = 2")),
             "t.toml:4:1: unknown key 'population.count', expected one of: hosts, types, "
-            "placement");
+            "placement, groups");
   EXPECT_EQ(error_of(minimal_plus("[patching]\nenabled = true")),
             "t.toml:10:1: unknown key 'patching.enabled', expected one of: release, half_life, "
-            "never_fraction, cures_infected");
+            "never_fraction, cures_infected, importance, policies, services, bad_patch");
   EXPECT_EQ(error_of(minimal_plus("[cleanup]\ndelay = 1")),
-            "t.toml:10:1: unknown key 'cleanup.delay', expected one of: mean_delay");
+            "t.toml:10:1: unknown key 'cleanup.delay', expected one of: mean_delay, groups");
   EXPECT_EQ(error_of(minimal_plus("threads = 4")),
             "t.toml:9:1: unknown key 'run.threads', expected one of: duration, report_interval, "
-            "seed, replicates");
+            "seed, replicates, clock");
 }
 
 TEST(ScenarioToml, EscapesControlCharactersInUnknownKeys) {

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace patchrace {
@@ -79,11 +80,37 @@ struct PlacementSpec {
   bool operator==(const PlacementSpec&) const = default;
 };
 
+/// How exposed a host is to the Internet. Central patch services rank hosts by it
+/// (score values 3, 2 and 1).
+enum class Exposure : std::uint8_t {
+  kInternet = 0,  // internet-facing: reachable from anywhere
+  kInternal,      // on an internal network
+  kNat,           // behind network address translation
+};
+inline constexpr int kExposureCount = 3;
+
+/// A management group: hosts administered alike (e.g. "servers", "managed-desktops",
+/// "home-users"). Its patch policy is in PatchingSpec::policies.
+struct ManagementGroupSpec {
+  std::string name;                      // unique label, [A-Za-z0-9_.-]+
+  double share = 0.0;                    // fraction of the hosts, (0, 1]; shares sum to 1
+  std::optional<std::uint64_t> count;    // exact number of hosts instead of a share; either
+                                         // every group gives a count (summing to population.hosts)
+                                         // or every group a share
+  /// Fractions of the group's hosts per exposure (indexed by Exposure); sum to 1.
+  std::vector<double> exposure = {1.0, 0.0, 0.0};
+  double criticality = 1.0;              // how critical the group's hosts are, > 0
+  bool operator==(const ManagementGroupSpec&) const = default;
+};
+
 /// The hosts that run the vulnerable service.
 struct PopulationSpec {
   std::uint64_t hosts = 0;           // vulnerable hosts, at distinct addresses
   std::vector<HostTypeSpec> types;   // empty: every host is of one type, "host"
   PlacementSpec placement;
+  /// Management groups; each host belongs to one, drawn at random by the shares (or
+  /// exact counts). Empty: every host is in one group, "all".
+  std::vector<ManagementGroupSpec> groups;
   bool operator==(const PopulationSpec&) const = default;
 };
 
@@ -196,24 +223,156 @@ struct WormSpec {
   bool operator==(const WormSpec&) const = default;
 };
 
-/// Minimal patch process: after `release` every host that patches at all does so
-/// after an exponential delay with the given half-life. A patched susceptible host
-/// is immune (state P). A patched infected host keeps scanning unless
-/// `cures_infected`, in which case it is cleaned (state C).
+/// The shape of self-patching: the fraction of a group's hosts still unpatched
+/// `t` seconds after the patch's release, v(t).
+enum class AdoptionKind {
+  kExponential,    // v = never_fraction + (1 - never_fraction) 2^(-t / half_life)
+  kTwoPopulation,  // v = fast_share 2^(-t / fast_half_life) + (1 - fast_share) 2^(-t / slow_half_life);
+                   // slow_half_life 0: the slow class never patches
+  kEmpirical,      // v tabulated: linear between the points, flat after the last one
+};
+
+/// One point of an empirical adoption curve.
+struct CurvePoint {
+  double time = 0.0;        // seconds since the release, >= 0; strictly increasing along the curve
+  double vulnerable = 1.0;  // fraction still unpatched, [0, 1]; non-increasing along the curve
+  bool operator==(const CurvePoint&) const = default;
+};
+
+/// Self-patching. Each host patches at the time its own draw from v(t) gives (in
+/// hazard form: a unit-exponential budget spent at the rate -d ln v / dt).
+struct AdoptionSpec {
+  AdoptionKind kind = AdoptionKind::kExponential;
+  double half_life = 30.0 * kDay;       // exponential: seconds, > 0
+  double never_fraction = 0.0;          // exponential: [0, 1]
+  double fast_share = 0.5;              // two-population: [0, 1]
+  double fast_half_life = 7.0 * kDay;   // two-population: seconds, > 0
+  double slow_half_life = 0.0;          // two-population: seconds, >= 0 (0: never)
+  std::vector<CurvePoint> curve;        // empirical: at least one point; v(0) = 1 is implied
+                                        // before the first point
+  bool operator==(const AdoptionSpec&) const = default;
+};
+
+/// The outbreak becomes news: from the trigger on, the patch hazard of every
+/// self-patching host of the group still unpatched is multiplied by `factor`
+/// (a host of a class that never patches stays unpatched).
+struct NewsSpec {
+  bool enabled = false;
+  std::optional<double> after;                // trigger: seconds since the worm's start, >= 0
+  std::optional<std::uint64_t> infected;      // trigger: hosts ever infected (seeds included), >= 1
+                                              // (exactly one of the two triggers)
+  double factor = 2.0;                        // hazard multiplier, > 0
+  bool operator==(const NewsSpec&) const = default;
+};
+
+/// Who patches a group's hosts.
+enum class PolicyKind {
+  kSelf,     // every host on its own, by the adoption curve
+  kCentral,  // a central patch service (PatchServiceSpec) pushes the patch
+  kNone,     // nobody: the hosts never patch
+};
+
+/// A management group's patch policy.
+struct PatchPolicySpec {
+  std::string group;                   // a population.groups name ("all" without groups)
+  PolicyKind kind = PolicyKind::kSelf;
+  AdoptionSpec adoption;               // self
+  NewsSpec news;                       // self
+  std::string service;                 // central: a patching.services name
+  bool operator==(const PatchPolicySpec&) const = default;
+};
+
+/// How a central service orders the hosts it patches (highest first).
+enum class PriorityRule {
+  kScore,             // importance^wi * exposure^we * criticality^wc, ties at random
+  kExposureFirst,     // by exposure, then criticality, then at random
+  kCriticalityFirst,  // by criticality, then exposure, then at random
+  kRandom,            // uniformly random order
+};
+
+/// Priority of a central service. Exposure scores 3 (internet), 2 (internal), 1 (NAT).
+struct PrioritySpec {
+  PriorityRule rule = PriorityRule::kScore;
+  double importance_weight = 1.0;   // score exponents, >= 0
+  double exposure_weight = 1.0;
+  double criticality_weight = 1.0;
+  bool operator==(const PrioritySpec&) const = default;
+};
+
+/// A deployment ring of a central service (test, pilot, broad).
+struct RingSpec {
+  std::string name;        // unique in its service, [A-Za-z0-9_.-]+
+  double share = 1.0;      // fraction of the service's hosts, (0, 1]; shares sum to 1
+  double qa_delay = 0.0;   // seconds from the ring's last patch to the next ring's start, >= 0
+  bool operator==(const RingSpec&) const = default;
+};
+
+/// Working hours of a central service, in the clock of RunSpec::clock.
+struct WorkingHoursSpec {
+  bool enabled = false;
+  double start = 9.0 * kHour;   // seconds after midnight, [0, 1 d)
+  double end = 17.0 * kHour;    // seconds after midnight, (start, 1 d]
+  bool weekdays_only = true;    // no work on Saturdays and Sundays
+  bool operator==(const WorkingHoursSpec&) const = default;
+};
+
+/// A central patch service (the SUS/WSUS way). From `approval_delay` after the
+/// release it patches the hosts of the groups it serves one at a time, each taking
+/// 1 / capacity days of working time, in ring order and inside a ring by priority.
+/// A ring starts `qa_delay` after the previous ring's last patch.
+struct PatchServiceSpec {
+  std::string name;                   // unique, [A-Za-z0-9_.-]+
+  double capacity = 1000.0;           // hosts per day (per working day with working hours), > 0
+  double approval_delay = 0.0;        // seconds after the release, >= 0
+  WorkingHoursSpec working_hours;
+  PrioritySpec priority;
+  double min_score = 0.0;             // hosts whose score is below are not patched, >= 0
+  std::vector<RingSpec> rings;        // empty: one ring, "all"
+  bool operator==(const PatchServiceSpec&) const = default;
+};
+
+/// A bad patch (Beattie et al. 2002): a host applying the patch at age a (seconds
+/// since the release) breaks with probability probability * 2^(-a / half_life);
+/// from `fix_release` on the fixed patch breaks nothing. A broken host (state B) is
+/// offline for `outage`, then rolled back: unpatched again (an infected host is
+/// still infected). It then patches again once the fixed patch is out: through its
+/// service, or after an exponential delay of mean `repatch_mean` when self-patching.
+struct BadPatchSpec {
+  bool enabled = false;
+  double probability = 0.0;            // [0, 1]
+  double half_life = 7.0 * kDay;       // seconds, > 0
+  double outage = 8.0 * kHour;         // seconds, > 0
+  std::optional<double> fix_release;   // seconds after the release, >= 0; absent: never
+  double repatch_mean = 1.0 * kDay;    // seconds, > 0
+  bool operator==(const BadPatchSpec&) const = default;
+};
+
+/// The patch process. Without policies every group patches on its own with the
+/// exponential curve of `half_life` and `never_fraction`; with policies each group
+/// has exactly one. A patched susceptible host is immune (state P). A patched
+/// infected host keeps scanning unless `cures_infected`, in which case it is
+/// cleaned (state C).
 struct PatchingSpec {
   bool enabled = false;
   double release = 0.0;              // seconds relative to the worm's start; may be negative
-  double half_life = 30.0 * kDay;    // seconds; > 0
-  double never_fraction = 0.0;       // share of hosts that never patch, [0, 1]
+  double half_life = 30.0 * kDay;    // without policies: seconds; > 0
+  double never_fraction = 0.0;       // without policies: share of hosts that never patch, [0, 1]
   bool cures_infected = false;       // patching an infected host removes the worm
+  double importance = 1.0;           // the patch's importance in priority scores, > 0
+  std::vector<PatchPolicySpec> policies;
+  std::vector<PatchServiceSpec> services;
+  BadPatchSpec bad_patch;
   bool operator==(const PatchingSpec&) const = default;
 };
 
 /// Removal of the worm from infected hosts (disinfection followed by patching):
 /// each infected host is cleaned (state C) after an exponential delay.
+/// The delay is per management group when `group_mean_delay` names the group.
 struct CleanupSpec {
   bool enabled = false;
   double mean_delay = 1.0 * kDay;  // seconds from infection to cleanup, mean; > 0
+  /// Per-group mean delays (group name, seconds > 0), overriding mean_delay.
+  std::vector<std::pair<std::string, double>> group_mean_delay;
   bool operator==(const CleanupSpec&) const = default;
 };
 
@@ -223,6 +382,9 @@ struct RunSpec {
   double report_interval = 60.0;      // seconds between reported points; > 0, <= duration
   std::optional<std::uint64_t> seed;  // absent: the caller picks one and records it
   std::uint32_t replicates = 1;       // independent replicates, >= 1
+  /// Time of week at t = 0, seconds since Monday 00:00, [0, 7 d): the clock of
+  /// working hours.
+  double clock = 0.0;
   bool operator==(const RunSpec&) const = default;
 };
 

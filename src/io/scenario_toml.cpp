@@ -38,7 +38,9 @@ using KeyList = std::span<const std::string_view>;
 constexpr std::string_view kRootKeys[] = {"name", "description", "address_space", "population",
                                           "worm", "patching",    "cleanup",       "run"};
 constexpr std::string_view kAddressSpaceKeys[] = {"prefix"};
-constexpr std::string_view kPopulationKeys[] = {"hosts", "types", "placement"};
+constexpr std::string_view kPopulationKeys[] = {"hosts", "types", "placement", "groups"};
+constexpr std::string_view kGroupKeys[] = {"name", "share", "count", "exposure", "criticality"};
+constexpr std::string_view kExposureKeys[] = {"internet", "internal", "nat"};
 constexpr std::string_view kHostTypeKeys[] = {"name", "share"};
 constexpr std::string_view kPlacementKeys[] = {"kind",
                                                "allocated",
@@ -74,10 +76,40 @@ constexpr std::pair<std::string_view, FailureOutcome> kFailureOutcomes[] = {
     {"nothing", FailureOutcome::kNothing}, {"crash", FailureOutcome::kCrash}};
 constexpr std::pair<std::string_view, SeedRule> kSeedRules[] = {
     {"random", SeedRule::kRandom}, {"largest-prefixes", SeedRule::kLargestPrefixes}};
-constexpr std::string_view kPatchingKeys[] = {"release", "half_life", "never_fraction",
-                                              "cures_infected"};
-constexpr std::string_view kCleanupKeys[] = {"mean_delay"};
-constexpr std::string_view kRunKeys[] = {"duration", "report_interval", "seed", "replicates"};
+constexpr std::string_view kPatchingKeys[] = {"release",    "half_life", "never_fraction",
+                                              "cures_infected", "importance", "policies",
+                                              "services",   "bad_patch"};
+constexpr std::string_view kPolicyKeys[] = {"group",          "kind",      "adoption",
+                                            "half_life",      "never_fraction", "fast_share",
+                                            "fast_half_life", "slow_half_life", "curve",
+                                            "news",           "service"};
+constexpr std::string_view kNewsKeys[] = {"after", "infected", "factor"};
+constexpr std::string_view kServiceKeys[] = {"name",          "capacity", "approval_delay",
+                                             "working_hours", "weekdays_only", "priority",
+                                             "min_score",     "rings"};
+constexpr std::string_view kPriorityKeys[] = {"importance", "exposure", "criticality"};
+constexpr std::string_view kRingKeys[] = {"name", "share", "qa_delay"};
+constexpr std::string_view kBadPatchKeys[] = {"probability", "half_life", "outage", "fix_release",
+                                              "repatch_mean"};
+constexpr std::string_view kCleanupKeys[] = {"mean_delay", "groups"};
+constexpr std::string_view kRunKeys[] = {"duration", "report_interval", "seed", "replicates",
+                                         "clock"};
+constexpr std::pair<std::string_view, PolicyKind> kPolicyKinds[] = {
+    {"self", PolicyKind::kSelf}, {"central", PolicyKind::kCentral}, {"none", PolicyKind::kNone}};
+constexpr std::pair<std::string_view, AdoptionKind> kAdoptionKinds[] = {
+    {"exponential", AdoptionKind::kExponential},
+    {"two-population", AdoptionKind::kTwoPopulation},
+    {"empirical", AdoptionKind::kEmpirical}};
+constexpr std::pair<std::string_view, PriorityRule> kPriorityRules[] = {
+    {"score", PriorityRule::kScore},
+    {"exposure-first", PriorityRule::kExposureFirst},
+    {"criticality-first", PriorityRule::kCriticalityFirst},
+    {"random", PriorityRule::kRandom}};
+/// The keys of a self-patching policy each adoption curve uses.
+constexpr std::string_view kExponentialKeys[] = {"half_life", "never_fraction"};
+constexpr std::string_view kTwoPopulationKeys[] = {"fast_share", "fast_half_life", "slow_half_life"};
+constexpr std::string_view kEmpiricalKeys[] = {"curve"};
+constexpr std::string_view kWeekdays[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
 
 constexpr std::string_view kTimeForms =
     "a time: a number of seconds or a string like \"26d\", \"-26d\", \"8.5 s\", \"1.5h\" or "
@@ -160,6 +192,29 @@ std::optional<double> parse_time_string(std::string_view text) {
   if (unit == "min") return value * kMinute;
   if (unit == "h") return value * kHour;
   if (unit == "d") return value * kDay;
+  return std::nullopt;
+}
+
+/// Parses "HH:MM" (00:00 to 24:00) into seconds after midnight.
+std::optional<double> parse_clock(std::string_view text) {
+  if (text.size() != 5 || text[2] != ':') return std::nullopt;
+  auto digit = [&](std::size_t i) { return text[i] >= '0' && text[i] <= '9' ? text[i] - '0' : -1; };
+  const int h1 = digit(0), h2 = digit(1), m1 = digit(3), m2 = digit(4);
+  if (h1 < 0 || h2 < 0 || m1 < 0 || m2 < 0) return std::nullopt;
+  const int hours = h1 * 10 + h2, minutes = m1 * 10 + m2;
+  if (minutes > 59 || hours > 24 || (hours == 24 && minutes != 0)) return std::nullopt;
+  return hours * kHour + minutes * kMinute;
+}
+
+/// Parses "Mon 16:00" (a weekday and a time of day) into seconds since Monday 00:00.
+std::optional<double> parse_time_of_week(std::string_view text) {
+  if (text.size() != 9 || text[3] != ' ') return std::nullopt;
+  for (std::size_t day = 0; day < std::size(kWeekdays); ++day) {
+    if (text.substr(0, 3) != kWeekdays[day]) continue;
+    const std::optional<double> clock = parse_clock(text.substr(4));
+    if (!clock || *clock >= kDay) return std::nullopt;
+    return static_cast<double>(day) * kDay + *clock;
+  }
   return std::nullopt;
 }
 
@@ -394,6 +449,36 @@ class ScenarioReader {
       population.types.push_back(std::move(type));
     }
     read_placement(subtable(view, "placement", kPlacementKeys), population.placement);
+    for (const TableView& element : table_array(view, "groups", kGroupKeys)) {
+      population.groups.push_back(read_group(element));
+    }
+  }
+
+  ManagementGroupSpec read_group(const TableView& view) const {
+    ManagementGroupSpec group;
+    group.name = read_string(require(view, "name"), view.key_path("name"));
+    const toml::node* share = view.find("share");
+    const toml::node* count = view.find("count");
+    if ((share == nullptr) == (count == nullptr)) {
+      fail(view.table->source(),
+           fmt::format("{} must give exactly one of 'share' and 'count', got {}", view.path,
+                       share == nullptr ? "neither" : "both"));
+    }
+    if (share != nullptr) group.share = read_number(*share, view.key_path("share"));
+    if (count != nullptr) group.count = read_count(*count, view.key_path("count"), UINT64_MAX);
+    const TableView exposure = subtable(view, "exposure", kExposureKeys);
+    if (exposure.table != nullptr) {
+      group.exposure.assign(kExposureCount, 0.0);
+      for (int e = 0; e < kExposureCount; ++e) {
+        if (const auto* node = exposure.find(kExposureKeys[e])) {
+          group.exposure[e] = read_number(*node, exposure.key_path(kExposureKeys[e]));
+        }
+      }
+    }
+    if (const auto* node = view.find("criticality")) {
+      group.criticality = read_number(*node, view.key_path("criticality"));
+    }
+    return group;
   }
 
   void read_placement(const TableView& view, PlacementSpec& placement) const {
@@ -560,12 +645,189 @@ class ScenarioReader {
     if (view.table == nullptr) return;
     patching.enabled = true;
     patching.release = read_time(require(view, "release"), view.key_path("release"));
-    patching.half_life = read_time(require(view, "half_life"), view.key_path("half_life"));
-    if (const auto* node = view.find("never_fraction")) {
-      patching.never_fraction = read_number(*node, view.key_path("never_fraction"));
-    }
     if (const auto* node = view.find("cures_infected")) {
       patching.cures_infected = read_bool(*node, view.key_path("cures_infected"));
+    }
+    if (const auto* node = view.find("importance")) {
+      patching.importance = read_number(*node, view.key_path("importance"));
+    }
+    for (const TableView& element : table_array(view, "services", kServiceKeys)) {
+      patching.services.push_back(read_service(element));
+    }
+    for (const TableView& element : table_array(view, "policies", kPolicyKeys)) {
+      patching.policies.push_back(read_policy(element));
+    }
+    if (patching.policies.empty()) {
+      patching.half_life = read_time(require(view, "half_life"), view.key_path("half_life"));
+      if (const auto* node = view.find("never_fraction")) {
+        patching.never_fraction = read_number(*node, view.key_path("never_fraction"));
+      }
+    } else {
+      for (std::string_view key : {"half_life", "never_fraction"}) {
+        if (const auto* node = view.find(key)) {
+          fail(node->source(),
+               fmt::format("patching.{} cannot be given with patching.policies: give each "
+                           "self-patching policy its own adoption curve",
+                           key));
+        }
+      }
+    }
+    read_bad_patch(subtable(view, "bad_patch", kBadPatchKeys), patching.bad_patch);
+  }
+
+  PatchPolicySpec read_policy(const TableView& view) const {
+    PatchPolicySpec policy;
+    policy.group = read_string(require(view, "group"), view.key_path("group"));
+    policy.kind = read_enum<PolicyKind>(require(view, "kind"), view.key_path("kind"), kPolicyKinds);
+    // Keys that belong to another kind of policy or another curve are refused, so
+    // that a setting that would be ignored never goes unnoticed.
+    std::vector<std::string_view> allowed = {"group", "kind"};
+    if (policy.kind == PolicyKind::kSelf) {
+      AdoptionSpec& a = policy.adoption;
+      a.kind = read_enum<AdoptionKind>(require(view, "adoption"), view.key_path("adoption"),
+                                       kAdoptionKinds);
+      allowed.insert(allowed.end(), {"adoption", "news"});
+      switch (a.kind) {
+        case AdoptionKind::kExponential:
+          allowed.insert(allowed.end(), std::begin(kExponentialKeys), std::end(kExponentialKeys));
+          a.half_life = read_time(require(view, "half_life"), view.key_path("half_life"));
+          if (const auto* node = view.find("never_fraction")) {
+            a.never_fraction = read_number(*node, view.key_path("never_fraction"));
+          }
+          break;
+        case AdoptionKind::kTwoPopulation:
+          allowed.insert(allowed.end(), std::begin(kTwoPopulationKeys), std::end(kTwoPopulationKeys));
+          a.fast_share = read_number(require(view, "fast_share"), view.key_path("fast_share"));
+          a.fast_half_life = read_time(require(view, "fast_half_life"), view.key_path("fast_half_life"));
+          if (const auto* node = view.find("slow_half_life")) {
+            a.slow_half_life = read_time(*node, view.key_path("slow_half_life"));
+          }
+          break;
+        case AdoptionKind::kEmpirical:
+          allowed.insert(allowed.end(), std::begin(kEmpiricalKeys), std::end(kEmpiricalKeys));
+          a.curve = read_curve(require(view, "curve"), view.key_path("curve"));
+          break;
+      }
+      read_news(subtable(view, "news", kNewsKeys), policy.news);
+    } else if (policy.kind == PolicyKind::kCentral) {
+      allowed.push_back("service");
+      policy.service = read_string(require(view, "service"), view.key_path("service"));
+    }
+    for (const auto& [key, value] : *view.table) {
+      if (std::find(allowed.begin(), allowed.end(), key.str()) != allowed.end()) continue;
+      fail(key.source(), fmt::format("{} is not used by a policy of kind {}{}; expected only: {}",
+                                     key_for_message(view.key_path(key.str())),
+                                     quote_for_message(view.find("kind")->as_string()->get()),
+                                     policy.kind == PolicyKind::kSelf
+                                         ? fmt::format(" with adoption {}",
+                                                       quote_for_message(view.find("adoption")->as_string()->get()))
+                                         : std::string(),
+                                     fmt::join(allowed, ", ")));
+    }
+    return policy;
+  }
+
+  /// An empirical curve: an array of [time, fraction still vulnerable] pairs.
+  std::vector<CurvePoint> read_curve(const toml::node& node, const std::string& key) const {
+    const auto* array = node.as_array();
+    if (array == nullptr) fail_type(node, key, "an array of [time, fraction still vulnerable] pairs");
+    std::vector<CurvePoint> curve;
+    for (std::size_t i = 0; i < array->size(); ++i) {
+      const toml::node& element = *array->get(i);
+      const std::string element_key = fmt::format("{}[{}]", key, i);
+      const auto* pair = element.as_array();
+      if (pair == nullptr || pair->size() != 2) {
+        fail_type(element, element_key, "a [time, fraction still vulnerable] pair like [\"30d\", 0.5]");
+      }
+      curve.push_back(CurvePoint{read_time(*pair->get(0), element_key + "[0]"),
+                                 read_number(*pair->get(1), element_key + "[1]")});
+    }
+    return curve;
+  }
+
+  void read_news(const TableView& view, NewsSpec& news) const {
+    if (view.table == nullptr) return;
+    news.enabled = true;
+    if (const auto* node = view.find("after")) news.after = read_time(*node, view.key_path("after"));
+    if (const auto* node = view.find("infected")) {
+      news.infected = read_count(*node, view.key_path("infected"), UINT64_MAX);
+    }
+    news.factor = read_number(require(view, "factor"), view.key_path("factor"));
+  }
+
+  PatchServiceSpec read_service(const TableView& view) const {
+    PatchServiceSpec service;
+    service.name = read_string(require(view, "name"), view.key_path("name"));
+    service.capacity = read_number(require(view, "capacity"), view.key_path("capacity"));
+    if (const auto* node = view.find("approval_delay")) {
+      service.approval_delay = read_time(*node, view.key_path("approval_delay"));
+    }
+    if (const auto* node = view.find("working_hours")) {
+      const std::string key = view.key_path("working_hours");
+      const auto* pair = node->as_array();
+      std::optional<double> start, end;
+      if (pair != nullptr && pair->size() == 2 && pair->get(0)->is_string() && pair->get(1)->is_string()) {
+        start = parse_clock(pair->get(0)->as_string()->get());
+        end = parse_clock(pair->get(1)->as_string()->get());
+      }
+      if (!start || !end) fail_type(*node, key, "a pair of times of day like [\"09:00\", \"17:00\"]");
+      service.working_hours.enabled = true;
+      service.working_hours.start = *start;
+      service.working_hours.end = *end;
+    }
+    if (const auto* node = view.find("weekdays_only")) {
+      if (!service.working_hours.enabled) {
+        fail(node->source(), fmt::format("{} needs {}", view.key_path("weekdays_only"),
+                                         view.key_path("working_hours")));
+      }
+      service.working_hours.weekdays_only = read_bool(*node, view.key_path("weekdays_only"));
+    }
+    if (const auto* node = view.find("priority")) {
+      const std::string key = view.key_path("priority");
+      if (node->is_table()) {
+        const TableView weights = subtable(view, "priority", kPriorityKeys);
+        service.priority.rule = PriorityRule::kScore;
+        double* fields[] = {&service.priority.importance_weight, &service.priority.exposure_weight,
+                            &service.priority.criticality_weight};
+        for (std::size_t i = 0; i < std::size(kPriorityKeys); ++i) {
+          if (const auto* w = weights.find(kPriorityKeys[i])) {
+            *fields[i] = read_number(*w, weights.key_path(kPriorityKeys[i]));
+          }
+        }
+      } else if (node->is_string()) {
+        service.priority.rule = read_enum<PriorityRule>(*node, key, kPriorityRules);
+      } else {
+        fail_type(*node, key,
+                  "a rule (\"score\", \"exposure-first\", \"criticality-first\", \"random\") or "
+                  "a table of score weights {importance, exposure, criticality}");
+      }
+    }
+    if (const auto* node = view.find("min_score")) {
+      service.min_score = read_number(*node, view.key_path("min_score"));
+    }
+    for (const TableView& element : table_array(view, "rings", kRingKeys)) {
+      RingSpec ring;
+      ring.name = read_string(require(element, "name"), element.key_path("name"));
+      ring.share = read_number(require(element, "share"), element.key_path("share"));
+      if (const auto* node = element.find("qa_delay")) {
+        ring.qa_delay = read_time(*node, element.key_path("qa_delay"));
+      }
+      service.rings.push_back(std::move(ring));
+    }
+    return service;
+  }
+
+  void read_bad_patch(const TableView& view, BadPatchSpec& bad) const {
+    if (view.table == nullptr) return;
+    bad.enabled = true;
+    bad.probability = read_number(require(view, "probability"), view.key_path("probability"));
+    if (const auto* node = view.find("half_life")) bad.half_life = read_time(*node, view.key_path("half_life"));
+    if (const auto* node = view.find("outage")) bad.outage = read_time(*node, view.key_path("outage"));
+    if (const auto* node = view.find("fix_release")) {
+      bad.fix_release = read_time(*node, view.key_path("fix_release"));
+    }
+    if (const auto* node = view.find("repatch_mean")) {
+      bad.repatch_mean = read_time(*node, view.key_path("repatch_mean"));
     }
   }
 
@@ -573,6 +835,15 @@ class ScenarioReader {
     if (view.table == nullptr) return;
     cleanup.enabled = true;
     cleanup.mean_delay = read_time(require(view, "mean_delay"), view.key_path("mean_delay"));
+    if (const auto* node = view.find("groups")) {
+      const std::string key = view.key_path("groups");
+      const auto* groups = node->as_table();
+      if (groups == nullptr) fail_type(*node, key, "a table of group name = mean delay");
+      for (const auto& [name, value] : *groups) {
+        cleanup.group_mean_delay.emplace_back(
+            std::string(name.str()), read_time(value, fmt::format("{}.{}", key, key_for_message(name.str()))));
+      }
+    }
   }
 
   void read_run(const TableView& view, RunSpec& run) const {
@@ -585,6 +856,12 @@ class ScenarioReader {
     if (const auto* node = view.find("replicates")) {
       run.replicates =
           static_cast<std::uint32_t>(read_count(*node, view.key_path("replicates"), UINT32_MAX));
+    }
+    if (const auto* node = view.find("clock")) {
+      const std::optional<double> clock =
+          node->is_string() ? parse_time_of_week(node->as_string()->get()) : std::nullopt;
+      if (!clock) fail_type(*node, view.key_path("clock"), "a weekday and time like \"Mon 16:00\"");
+      run.clock = *clock;
     }
   }
 

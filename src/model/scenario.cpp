@@ -16,47 +16,20 @@
 
 #include "patchrace/error.hpp"
 #include "patchrace/result.hpp"
+#include "model/patch_rules.hpp"
+#include "model/rule_checks.hpp"
 
 namespace patchrace {
 namespace {
 
-constexpr double kYear = 365.0 * kDay;
+using namespace rules;
+
 constexpr double kMaxDuration = 10.0 * kYear;  // seconds
 constexpr std::uint64_t kMaxReportedPoints = 1'000'000;
 constexpr std::uint32_t kMaxReplicates = 1'000'000;
-constexpr double kShareTolerance = 1e-9;  // |sum of shares - 1| allowed
 constexpr int kMinBlockPrefixLength = 8;
 constexpr int kMaxBlockPrefixLength = 32;
 constexpr std::uint32_t kMaxLocalBackoff = 256;
-
-using Violation = std::optional<ScenarioViolation>;
-
-/// The violation "<key> must <requirement>, got <got>".
-Violation must(std::string key, const std::string& requirement, const std::string& got) {
-  std::string message = fmt::format("{} must {}, got {}", key, requirement, got);
-  return ScenarioViolation{std::move(key), std::move(message)};
-}
-
-/// A number as written in messages: shortest exact form ("-3", "0.25", "nan", "inf").
-std::string number_text(double value) { return fmt::format("{}", value); }
-
-/// A time in seconds with a readable form when it is a minute or longer:
-/// "90 s (1.5 min)", "-2246400 s (-26 d)", "nan".
-std::string seconds_text(double seconds) {
-  if (!std::isfinite(seconds)) return number_text(seconds);
-  const double magnitude = std::abs(seconds);
-  struct Unit {
-    double seconds;
-    const char* name;
-  };
-  constexpr Unit kUnits[] = {{kYear, "years"}, {kDay, "d"}, {kHour, "h"}, {kMinute, "min"}};
-  for (const Unit& unit : kUnits) {
-    if (magnitude >= unit.seconds) {
-      return fmt::format("{} s ({:.3g} {})", seconds, seconds / unit.seconds, unit.name);
-    }
-  }
-  return fmt::format("{} s", seconds);
-}
 
 std::string prefix_text(const AddressSpaceSpec& space) {
   return fmt::format("{}/{}", format_address(space.base), space.prefix_length);
@@ -65,9 +38,6 @@ std::string prefix_text(const AddressSpaceSpec& space) {
 std::string prefix_text(const Prefix& prefix) {
   return fmt::format("{}/{}", format_address(prefix.base), prefix.length);
 }
-
-/// A string as written in messages: double-quoted and escaped.
-std::string quoted(std::string_view text) { return fmt::format("{:?}", text); }
 
 bool inside(const AddressSpaceSpec& space, std::uint32_t address) {
   return address >= space.base && std::uint64_t{address} - space.base < space.size();
@@ -85,22 +55,6 @@ std::uint64_t reported_points(const RunSpec& run) {
 double round_up(double value, int digits) {
   const double scale = std::pow(10.0, digits - 1 - std::floor(std::log10(value)));
   return std::ceil(value * scale) / scale;
-}
-
-/// "must be > 0 <unit>" for a finite, positive double.
-Violation check_positive(const std::string& key, double value, const char* unit) {
-  if (!std::isfinite(value)) {
-    return must(key, fmt::format("be a finite number of {}", unit), number_text(value));
-  }
-  if (!(value > 0)) return must(key, fmt::format("be > 0 {}", unit), number_text(value));
-  return std::nullopt;
-}
-
-/// Like check_positive() for a time in seconds (the value is printed readably).
-Violation check_positive_time(const std::string& key, double seconds) {
-  if (!std::isfinite(seconds)) return must(key, "be a finite time in s", seconds_text(seconds));
-  if (!(seconds > 0)) return must(key, "be > 0 s", seconds_text(seconds));
-  return std::nullopt;
 }
 
 Violation check_name(const Scenario& scenario) {
@@ -134,22 +88,6 @@ Violation check_population(const Scenario& scenario) {
   return std::nullopt;
 }
 
-/// "must be in [0, 1] (<what>)" for a probability or fraction.
-Violation check_unit_interval(const std::string& key, double value, const char* what) {
-  if (!(value >= 0 && value <= 1)) {
-    return must(key, fmt::format("be in [0, 1] ({})", what), number_text(value));
-  }
-  return std::nullopt;
-}
-
-/// Shares (each already in [0, 1]) that must sum to 1 within kShareTolerance.
-Violation check_share_sum(const std::string& key, double sum) {
-  if (!(std::abs(sum - 1.0) <= kShareTolerance)) {
-    return must(key, "have shares that sum to 1", fmt::format("a sum of {}", number_text(sum)));
-  }
-  return std::nullopt;
-}
-
 /// A prefix of a list (worm.excluded[i], population.placement.allocated[i]): a length in
 /// 0..32 and zero host bits, the rules of address_space.prefix.
 Violation check_prefix(const std::string& key, const Prefix& prefix) {
@@ -163,11 +101,6 @@ Violation check_prefix(const std::string& key, const Prefix& prefix) {
   return std::nullopt;
 }
 
-bool is_type_name_char(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
-         c == '.' || c == '-';
-}
-
 Violation check_types(const std::vector<HostTypeSpec>& types) {
   if (types.empty()) return std::nullopt;
   std::unordered_map<std::string, std::size_t> first_index;
@@ -175,7 +108,7 @@ Violation check_types(const std::vector<HostTypeSpec>& types) {
   for (std::size_t i = 0; i < types.size(); ++i) {
     const HostTypeSpec& type = types[i];
     const std::string key = fmt::format("population.types[{}]", i);
-    if (type.name.empty() || !std::all_of(type.name.begin(), type.name.end(), is_type_name_char)) {
+    if (type.name.empty() || !std::all_of(type.name.begin(), type.name.end(), is_label_char)) {
       return must(key + ".name", "be a non-empty string of letters, digits, '_', '.' and '-'",
                   quoted(type.name));
     }
@@ -454,25 +387,6 @@ Violation check_seed_window(const Scenario& scenario) {
   return std::nullopt;
 }
 
-Violation check_patching(const PatchingSpec& patching) {
-  if (!patching.enabled) return std::nullopt;
-  if (!std::isfinite(patching.release)) {
-    return must("patching.release", "be a finite time in s", seconds_text(patching.release));
-  }
-  if (auto v = check_positive_time("patching.half_life", patching.half_life)) return v;
-  const double never = patching.never_fraction;
-  if (!(never >= 0 && never <= 1)) {
-    return must("patching.never_fraction", "be in [0, 1] (a fraction of the hosts)",
-                number_text(never));
-  }
-  return std::nullopt;
-}
-
-Violation check_cleanup(const CleanupSpec& cleanup) {
-  if (!cleanup.enabled) return std::nullopt;
-  return check_positive_time("cleanup.mean_delay", cleanup.mean_delay);
-}
-
 Violation check_run(const RunSpec& run) {
   if (!(std::isfinite(run.duration) && run.duration > 0 && run.duration <= kMaxDuration)) {
     return must("run.duration", fmt::format("be > 0 s and <= {}", seconds_text(kMaxDuration)),
@@ -509,10 +423,9 @@ std::optional<ScenarioViolation> find_violation(const Scenario& scenario) {
   if (auto v = check_types(scenario.population.types)) return v;
   if (auto v = check_placement(scenario.population.placement)) return v;
   if (auto v = check_worm(scenario)) return v;
-  if (auto v = check_patching(scenario.patching)) return v;
-  if (auto v = check_cleanup(scenario.cleanup)) return v;
   if (auto v = check_run(scenario.run)) return v;
-  return check_seed_window(scenario);
+  if (auto v = check_seed_window(scenario)) return v;
+  return find_patch_violation(scenario);
 }
 
 void validate(const Scenario& scenario, const std::string& where) {
