@@ -164,7 +164,11 @@ TEST(EngineVsOracle, AgreesWhenHalfOfExploitsFail) {
 // replicates reach half of the hosts.
 TEST(EngineVsOracle, TimeToHalfAgreesUnderPatchingReleasedBeforeStart) {
   Scenario s = small_space(1000, 3, 10.0, 100.0);
-  s.patching = {.enabled = true, .release = -10.0, .half_life = 40.0, .never_fraction = 0.3, .cures_infected = true};
+  s.patching.enabled = true;
+  s.patching.release = -10.0;
+  s.patching.half_life = 40.0;
+  s.patching.never_fraction = 0.3;
+  s.patching.cures_infected = true;
   const Ensembles e = run_both(s);
   expect_common_agreement("patching released before start, cures", e, TotalInfected::kCompare);
   const auto patched = [](const Result& r) { return static_cast<double>(r.figures.final_patched); };
@@ -177,7 +181,11 @@ TEST(EngineVsOracle, TimeToHalfAgreesUnderPatchingReleasedBeforeStart) {
 // infected hosts keep scanning: about half of the replicates reach half of the hosts.
 TEST(EngineVsOracle, TimeToHalfAgreesUnderPatchingReleasedAfterStart) {
   Scenario s = small_space(1000, 3, 10.0, 80.0);
-  s.patching = {.enabled = true, .release = 15.0, .half_life = 15.0, .never_fraction = 0.3, .cures_infected = false};
+  s.patching.enabled = true;
+  s.patching.release = 15.0;
+  s.patching.half_life = 15.0;
+  s.patching.never_fraction = 0.3;
+  s.patching.cures_infected = false;
   const Ensembles e = run_both(s);
   expect_common_agreement("patching released after start, no cure", e, TotalInfected::kCompare);
   const auto patched = [](const Result& r) { return static_cast<double>(r.figures.final_patched); };
@@ -189,7 +197,11 @@ TEST(EngineVsOracle, TimeToHalfAgreesUnderPatchingReleasedAfterStart) {
 // about a third of the replicates reach half of the hosts.
 TEST(EngineVsOracle, TimeToHalfAgreesWhenPatchingCuresAfterStart) {
   Scenario s = small_space(1000, 3, 10.0, 100.0);
-  s.patching = {.enabled = true, .release = 10.0, .half_life = 20.0, .never_fraction = 0.3, .cures_infected = true};
+  s.patching.enabled = true;
+  s.patching.release = 10.0;
+  s.patching.half_life = 20.0;
+  s.patching.never_fraction = 0.3;
+  s.patching.cures_infected = true;
   const Ensembles e = run_both(s);
   expect_common_agreement("patching released after start, cures", e, TotalInfected::kSkip);
   const auto removed = [](const Result& r) {
@@ -205,7 +217,11 @@ TEST(EngineVsOracle, TimeToHalfAgreesWhenPatchingCuresAfterStart) {
 TEST(EngineVsOracle, AgreesWithSeedAddressesUnderPatching) {
   Scenario s = small_space(1000, 1, 10.0, 100.0);
   s.worm.seed_addresses = {kBase + 17, kBase + 4242, kBase + 65535};
-  s.patching = {.enabled = true, .release = -5.0, .half_life = 40.0, .never_fraction = 0.3, .cures_infected = true};
+  s.patching.enabled = true;
+  s.patching.release = -5.0;
+  s.patching.half_life = 40.0;
+  s.patching.never_fraction = 0.3;
+  s.patching.cures_infected = true;
   const Ensembles e = run_both(s);
   expect_common_agreement("seed addresses under patching", e, TotalInfected::kCompare);
 }
@@ -216,7 +232,8 @@ TEST(EngineVsOracle, AgreesWithSeedAddressesUnderPatching) {
 TEST(EngineVsOracle, FinalSizeAgreesWithCleanup) {
   Scenario s = small_space(1000, 2, 0.625, 150.0);
   s.address_space.prefix_length = 20;
-  s.cleanup = {.enabled = true, .mean_delay = 20.0};
+  s.cleanup.enabled = true;
+  s.cleanup.mean_delay = 20.0;
   const Ensembles e = run_both(s);
   expect_common_agreement("cleanup", e, TotalInfected::kCompare);
   const auto removed = [](const Result& r) {

@@ -169,7 +169,8 @@ TEST(Logistic, CleanupFollowsKermackMcKendrickMeanField) {
   s.population.hosts = static_cast<std::uint64_t>(kHosts);
   s.worm.initial_infected = static_cast<std::uint64_t>(kSeeds);
   s.worm.scan_rate = kK * kSpace / kHosts;
-  s.cleanup = {.enabled = true, .mean_delay = 1.0 / kGamma};
+  s.cleanup.enabled = true;
+  s.cleanup.mean_delay = 1.0 / kGamma;
   s.run.duration = 16.0 * patchrace::kHour;
   s.run.report_interval = 10.0 * patchrace::kMinute;
 

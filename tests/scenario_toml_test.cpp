@@ -112,8 +112,13 @@ replicates = 8
   expected.worm.scan_rate = 11.5;
   expected.worm.exploit_success = 0.5;
   expected.worm.seed_addresses = {0x0a000001, 0x0a000304};
-  expected.patching = {true, -26 * kDay, 30 * kDay, 0.2, true};
-  expected.cleanup = {true, 12 * kHour};
+  expected.patching.enabled = true;
+  expected.patching.release = -26 * kDay;
+  expected.patching.half_life = 30 * kDay;
+  expected.patching.never_fraction = 0.2;
+  expected.patching.cures_infected = true;
+  expected.cleanup.enabled = true;
+  expected.cleanup.mean_delay = 12 * kHour;
   expected.run = {36 * kHour, 10 * kMinute, 42, 8};
   EXPECT_EQ(parse_scenario_toml(kFull, "t.toml"), expected);
 }

@@ -178,7 +178,11 @@ TEST(StrategiesVsOracle, AgreesWithHostTypesAndCrashingExploits) {
   s.worm.initial_infected = 3;
   s.worm.exploits = {{.type = "b", .success = 0.4, .on_failure = FailureOutcome::kCrash, .downtime = 8.0},
                      {.type = "c", .success = 0.0, .on_failure = FailureOutcome::kCrash, .downtime = 15.0}};
-  s.patching = {.enabled = true, .release = 5.0, .half_life = 120.0, .never_fraction = 0.3, .cures_infected = true};
+  s.patching.enabled = true;
+  s.patching.release = 5.0;
+  s.patching.half_life = 120.0;
+  s.patching.never_fraction = 0.3;
+  s.patching.cures_infected = true;
   s.run.duration = 60.0;
   s.run.report_interval = 2.0;
   const Ensembles e = run_both(s, 800);
@@ -320,7 +324,11 @@ TEST(StrategiesVsOracle, AgreesWithALargestPrefixesHitListOverASeedWindow) {
   s.worm.seed_rule = patchrace::SeedRule::kLargestPrefixes;
   s.worm.initial_infected = 6;
   s.worm.seed_window = 20.0;
-  s.patching = {.enabled = true, .release = -20.0, .half_life = 200.0, .never_fraction = 0.3, .cures_infected = false};
+  s.patching.enabled = true;
+  s.patching.release = -20.0;
+  s.patching.half_life = 200.0;
+  s.patching.never_fraction = 0.3;
+  s.patching.cures_infected = false;
   s.run.duration = 60.0;
   s.run.report_interval = 2.0;
   const Ensembles e = run_both(s, 400);

@@ -1,4 +1,4 @@
-// The queue of scheduled events: per-host (seeding, return from a crash) and
+// The queue of scheduled events: per-host (seeding, return from a crash, cleanup) and
 // per-scanner (a sweep's arrival at its next host). A 4-ary heap ordered by time,
 // ties broken by kind and id, so the order never depends on insertion history.
 // A pop followed by a push (a scanner rescheduling itself) costs one sift-down.
@@ -14,6 +14,7 @@ enum class EventKind : std::uint8_t {
   kSeedInfection = 0,  // id: host to infect (hit-list seeding window)
   kCrashReturn = 1,    // id: host coming back online after a crash
   kScannerArrival = 2, // id: scanner reaching its next target
+  kCleanup = 3,        // id: infected host whose cleanup falls due
 };
 
 struct ScheduledEvent {

@@ -29,8 +29,41 @@ const char* series_name(Series series) {
     case Series::kCleaned: return "cleaned";
     case Series::kNewInfections: return "new_infections";
     case Series::kCumulativeInfected: return "cumulative_infected";
+    case Series::kBroken: return "broken";
+    case Series::kOutageHostHours: return "outage_host_hours";
   }
   return "unknown";
+}
+
+const char* group_series_name(GroupSeries series) {
+  switch (series) {
+    case GroupSeries::kVulnerable: return "vulnerable";
+    case GroupSeries::kPatched: return "patched";
+    case GroupSeries::kInfected: return "infected";
+    case GroupSeries::kCleaned: return "cleaned";
+    case GroupSeries::kBroken: return "broken";
+  }
+  return "unknown";
+}
+
+std::vector<std::string> ring_labels(const Scenario& scenario) {
+  std::vector<std::string> labels;
+  if (!scenario.patching.enabled) return labels;
+  for (const auto& service : scenario.patching.services) {
+    if (service.rings.empty()) {
+      labels.push_back(service.name + "/all");
+    } else {
+      for (const auto& ring : service.rings) labels.push_back(service.name + "/" + ring.name);
+    }
+  }
+  return labels;
+}
+
+std::vector<std::string> group_labels(const Scenario& scenario) {
+  std::vector<std::string> labels;
+  for (const auto& group : scenario.population.groups) labels.push_back(group.name);
+  if (labels.empty()) labels.emplace_back("all");
+  return labels;
 }
 
 }  // namespace patchrace

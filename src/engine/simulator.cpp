@@ -5,8 +5,6 @@
 //   contacts   f * R * sum_t w_t S_t / |allowed space|   (R: summed scan rate of the
 //              scanning hosts, f: share of probes the network carries, w_t: chance a
 //              contact with a type-t host changes it, by infection or crash)
-//   patching   ln 2 / half_life * (unpatched hosts that will patch), after release
-//   cleanup    infected / mean_delay
 // Probes that cannot change anything (empty addresses, hosts already infected or
 // patched, failed exploits without effect) are never drawn: superposition and
 // thinning fold them into the rates. The next event time is exponential in the
@@ -18,7 +16,9 @@
 // could change (susceptible or offline; for permutation also infected, which makes
 // it jump), found through a NextSet; scanners wait in the event queue.
 //
-// Scheduled changes (patch release, report times, queued events) end the current
+// The patch system (PatchSystem: self-patching classes, central services, bad
+// patches and rollbacks) and cleanups (one timer per infected host) are scheduled
+// events. Scheduled changes (report times, queued events, patches) end the current
 // exponential waiting time; by memorylessness a fresh one is drawn afterwards.
 #include <algorithm>
 #include <array>
@@ -27,6 +27,7 @@
 #include <limits>
 #include <optional>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
@@ -34,6 +35,7 @@
 #include "engine/host_partition.hpp"
 #include "engine/local_preference.hpp"
 #include "engine/next_set.hpp"
+#include "engine/patch_system.hpp"
 #include "engine/sum_tree.hpp"
 #include "engine/permutation.hpp"
 #include "engine/rng.hpp"
@@ -46,26 +48,24 @@ namespace patchrace {
 namespace detail {
 namespace {
 
-// Pools, numbered so that frequent moves cross one boundary.
+// Pools (host states), numbered so that frequent moves cross few boundaries.
 enum Pool : int {
-  kOfflineWillPatch = 0,  // crashed, back later; will patch
-  kPatchedPool,           // P: patched while susceptible
-  kSusceptibleWillPatch,  // S, patches at its own pace
-  kInfectedWillPatch,     // I, not yet patched
-  kInfectedPatched,       // I, patched but the worm still runs
-  kCleanedPool,           // C
-  kInfectedNever,         // I, never patches
-  kSusceptibleNever,      // S, never patches
-  kOfflineNever,          // crashed, back later; never patches
+  kOffline = 0,      // crashed by a failed exploit, back later; unpatched
+  kBroken,           // B: broken by a bad patch, was susceptible
+  kPatchedPool,      // P: patched while susceptible
+  kSusceptible,      // S
+  kInfected,         // I, not patched
+  kInfectedPatched,  // I, patched but the worm still runs
+  kCleanedPool,      // C
+  kBrokenInfected,   // B: broken by a bad patch, was infected
   kPoolCount
 };
 
-constexpr bool is_susceptible_pool(int pool) {
-  return pool == kSusceptibleWillPatch || pool == kSusceptibleNever;
-}
-constexpr bool is_offline_pool(int pool) { return pool == kOfflineWillPatch || pool == kOfflineNever; }
-constexpr bool is_infected_pool(int pool) {
-  return pool == kInfectedWillPatch || pool == kInfectedPatched || pool == kInfectedNever;
+constexpr bool is_susceptible_pool(int pool) { return pool == kSusceptible; }
+constexpr bool is_infected_pool(int pool) { return pool == kInfected || pool == kInfectedPatched; }
+constexpr bool is_broken_pool(int pool) { return pool == kBroken || pool == kBrokenInfected; }
+constexpr bool is_patched_pool(int pool) {
+  return pool == kPatchedPool || pool == kInfectedPatched || pool == kCleanedPool;
 }
 
 /// Thresholds of cumulative infections at which time_to_10/50/90 are taken.
@@ -94,16 +94,16 @@ class Simulator {
         hosts_(place(scenario, seed, replicate, model_)),
         local_(make_local_index(scenario, model_, hosts_)),
         pools_(static_cast<std::uint32_t>(hosts_.address.size()), strata_of_hosts(),
-               stratum_count(), kPoolCount, kSusceptibleWillPatch),
-        patch_rate_(scenario.patching.enabled ? std::log(2.0) / scenario.patching.half_life : 0.0),
-        cleanup_rate_(scenario.cleanup.enabled ? 1.0 / scenario.cleanup.mean_delay : 0.0),
+               stratum_count(), kPoolCount, kSusceptible),
+        patches_(make_patch_system(scenario, host_count(), seed, replicate, rng_)),
         active_scanners_(model_.link_count(), 0) {
     result_.replicate = replicate;
     result_.seed = seed;
     init_stratum_counts();
+    init_groups();
     for (auto& word : target_words_) word = rng_.next_u64();
     setup_walk(seed, replicate);
-    apply_patching_before_start(seed, replicate);
+    run_patches_before_start();
     if (!model_.random_targets()) {
       // At most every host unpatched now ever scans: room for all of their scanners
       // and queued arrivals, so the vectors never grow past it by doubling.
@@ -116,6 +116,15 @@ class Simulator {
     result_.series.time.reserve(points);
     result_.series.values.assign(kSeriesCount, {});
     for (auto& row : result_.series.values) row.reserve(points);
+    if (!scenario.population.groups.empty()) {
+      result_.series.group_values.assign(patches_.group_count(),
+                                         std::vector<std::vector<double>>(kGroupSeriesCount));
+      for (auto& group : result_.series.group_values) {
+        for (auto& row : group) row.reserve(points);
+      }
+    }
+    result_.series.ring_patched.assign(patches_.ring_count(), {});
+    for (auto& row : result_.series.ring_patched) row.reserve(points);
     // One bin per started minute, plus one for rounding of t / 60 at the very end.
     minute_counts_.assign(static_cast<std::size_t>(scenario.run.duration / kMinute) + 2, 0);
     const double fractions[3] = {0.1, 0.5, 0.9};
@@ -130,32 +139,25 @@ class Simulator {
 
   Result run() {
     const std::vector<double> report_at = report_times(scenario_.run);
-    bool release_pending = scenario_.patching.enabled && scenario_.patching.release > 0.0;
     std::size_t next_report = 0;
     double t = 0.0;
     check_milestones(0.0);
     while (next_report < report_at.size()) {
-      double scheduled = std::min(report_at[next_report], queue_.next_time());
-      if (release_pending) scheduled = std::min(scheduled, scenario_.patching.release);
-
+      const double scheduled =
+          std::min({report_at[next_report], queue_.next_time(), patches_.next_time()});
       const double sent = sent_probe_rate();
       const double contact_rate = random_contact_rate(sent);
-      const double patch_rate =
-          release_pending ? 0.0
-                          : patch_rate_ * static_cast<double>(pools_.total(kSusceptibleWillPatch) +
-                                                              pools_.total(kInfectedWillPatch));
-      const double cleanup_rate = cleanup_rate_ * static_cast<double>(infected());
-      const double total_rate = contact_rate + patch_rate + cleanup_rate;
-      const double wait = total_rate > 0.0 ? sample_exponential(rng_, total_rate)
-                                           : std::numeric_limits<double>::infinity();
+      const double wait = contact_rate > 0.0 ? sample_exponential(rng_, contact_rate)
+                                             : std::numeric_limits<double>::infinity();
 
       if (t + wait >= scheduled) {
         result_.figures.probes += sent * (scheduled - t);
         t = scheduled;
-        if (release_pending && t >= scenario_.patching.release) release_pending = false;
         if (!queue_.empty() && queue_.next_time() <= t) {
           handle_scheduled(queue_.pop());
-        } else if (t >= report_at[next_report]) {
+        } else if (patches_.next_time() <= t) {
+          handle_patch_action(t);
+        } else {
           record(t);
           ++next_report;
         }
@@ -164,21 +166,13 @@ class Simulator {
       result_.figures.probes += sent * wait;
       t += wait;
       ++result_.figures.events;
-      // With only one process running no choice is needed (and no word drawn).
-      const double pick = contact_rate == total_rate ? 0.0 : rng_.uniform() * total_rate;
-      if (pick < contact_rate) {
-        if (local_) {
-          contact_local(t, sent);
-        } else {
-          contact_random_susceptible(t);
-        }
-      } else if (pick < contact_rate + patch_rate) {
-        patch_random_host();
+      if (local_) {
+        contact_local(t, sent);
       } else {
-        clean_random_infected();
+        contact_random_susceptible(t);
       }
     }
-    finish_figures();
+    finish_figures(t);
     return std::move(result_);
   }
 
@@ -197,20 +191,16 @@ class Simulator {
   [[nodiscard]] std::uint32_t host_count() const {
     return static_cast<std::uint32_t>(hosts_.address.size());
   }
-  [[nodiscard]] std::uint64_t susceptible() const {
-    return pools_.total(kSusceptibleWillPatch) + pools_.total(kSusceptibleNever);
-  }
+  [[nodiscard]] std::uint64_t susceptible() const { return pools_.total(kSusceptible); }
   [[nodiscard]] std::uint64_t infected() const {
-    return pools_.total(kInfectedWillPatch) + pools_.total(kInfectedPatched) +
-           pools_.total(kInfectedNever);
+    return pools_.total(kInfected) + pools_.total(kInfectedPatched);
   }
-  [[nodiscard]] std::uint64_t offline() const {
-    return pools_.total(kOfflineWillPatch) + pools_.total(kOfflineNever);
+  [[nodiscard]] std::uint64_t offline() const { return pools_.total(kOffline); }
+  [[nodiscard]] std::uint64_t broken() const {
+    return pools_.total(kBroken) + pools_.total(kBrokenInfected);
   }
   /// Susceptible (online) hosts of stratum st.
-  [[nodiscard]] std::uint32_t susceptible_in(int st) const {
-    return pools_.size(st, kSusceptibleWillPatch) + pools_.size(st, kSusceptibleNever);
-  }
+  [[nodiscard]] std::uint32_t susceptible_in(int st) const { return pools_.size(st, kSusceptible); }
 
   static std::optional<LocalPreferenceIndex> make_local_index(const Scenario& scenario,
                                                               const WormModel& model,
@@ -243,14 +233,10 @@ class Simulator {
     susceptible_by_type_.assign(model_.type_count(), 0);
     use_trees_ = strata > kLinearStrata;
     if (use_trees_) {
-      // Only the trees someone reads are kept up to date: patching and cleanup
-      // picks during the run, susceptible picks while the seeds are chosen.
+      // Susceptible picks happen only while the seeds are chosen; the tree is
+      // dropped after that.
       track_susceptible_ = true;
-      track_patchable_ = scenario_.patching.enabled;
-      track_infected_ = scenario_.cleanup.enabled;
       susceptible_tree_ = SumTree(strata);
-      if (track_patchable_) patchable_tree_ = SumTree(strata);
-      if (track_infected_) infected_tree_ = SumTree(strata);
     }
     for (int st = 0; st < strata; ++st) {
       const std::uint32_t n = susceptible_in(st);
@@ -262,11 +248,6 @@ class Simulator {
 
   void refresh_trees(int st) {
     if (track_susceptible_) susceptible_tree_.set(st, susceptible_in(st));
-    if (track_patchable_) {
-      patchable_tree_.set(st, pools_.size(st, kSusceptibleWillPatch) + pools_.size(st, kInfectedWillPatch));
-    }
-    if (track_infected_) infected_tree_.set(st, pools_.size(st, kInfectedWillPatch) + pools_.size(st, kInfectedPatched) +
-                               pools_.size(st, kInfectedNever));
   }
 
   /// Every pool move goes through these two, which keep the counts in step.
@@ -274,14 +255,14 @@ class Simulator {
     const int st = pools_.stratum_of(host);
     const int from = pools_.pool_of(host);
     pools_.move(host, to);
-    moved(st, from, to);
+    moved(host, st, from, to);
   }
   std::uint32_t move_at(int st, int from, std::uint32_t i, int to) {
     const std::uint32_t host = pools_.move_at(st, from, i, to);
-    moved(st, from, to);
+    moved(host, st, from, to);
     return host;
   }
-  void moved(int st, int from, int to) {
+  void moved(std::uint32_t host, int st, int from, int to) {
     const bool was = is_susceptible_pool(from);
     const bool is = is_susceptible_pool(to);
     if (was != is) {
@@ -291,6 +272,12 @@ class Simulator {
       if (local_) local_->susceptible_changed(block_of_stratum(st), type, delta);
     }
     if (use_trees_) refresh_trees(st);
+    if (track_groups_) {
+      const int g = patches_.group_of(host);
+      --group_pools_[g * kPoolCount + from];
+      ++group_pools_[g * kPoolCount + to];
+    }
+    if (!is_patched_pool(from) && is_patched_pool(to)) patched_now(patches_.group_of(host));
   }
 
   /// The stratum that holds member i (in stratum order) of the category counted by
@@ -352,22 +339,148 @@ class Simulator {
 
   // ---- set-up -------------------------------------------------------------
 
-  /// Assigns who never patches and applies patches released before t = 0.
-  void apply_patching_before_start(std::uint64_t seed, std::uint64_t replicate) {
-    const auto& patching = scenario_.patching;
-    if (!patching.enabled) return;
+  static PatchSystem make_patch_system(const Scenario& scenario, std::uint32_t hosts,
+                                       std::uint64_t seed, std::uint64_t replicate, Rng& engine) {
     Rng placement(seed, replicate, StreamPurpose::kPlacement, 1);
-    const double pre_patched = patching.release < 0.0 ? -std::expm1(patch_rate_ * patching.release) : 0.0;
-    std::vector<bool> is_seed(hosts_.seed_hosts.empty() ? 0 : host_count(), false);
-    for (std::uint32_t h : hosts_.seed_hosts) is_seed[h] = true;
-    for (std::uint32_t h = 0; h < host_count(); ++h) {
-      if (sample_bernoulli(placement, patching.never_fraction)) {
-        move(h, kSusceptibleNever);
-      } else if (pre_patched > 0.0 && !(!is_seed.empty() && is_seed[h]) &&
-                 sample_bernoulli(placement, pre_patched)) {
-        move(h, kPatchedPool);
-        leave_walk(h);
+    return PatchSystem(scenario, hosts, placement, engine);
+  }
+
+  /// Per-group counts, kept only when there are several groups.
+  void init_groups() {
+    const int groups = patches_.group_count();
+    group_patched_.assign(groups, 0);
+    group_infected_.assign(groups, 0);
+    group_breaks_.assign(groups, 0);
+    group_half_life_.assign(groups, std::nullopt);
+    group_outage_.assign(groups, 0.0);
+    group_broken_since_.assign(groups, 0.0);
+    cleanup_ = scenario_.cleanup.enabled;
+    if (cleanup_) {
+      const auto names = group_labels(scenario_);
+      for (const auto& name : names) {
+        double mean = scenario_.cleanup.mean_delay;
+        for (const auto& [group, delay] : scenario_.cleanup.group_mean_delay) {
+          if (group == name) mean = delay;
+        }
+        cleanup_rates_.push_back(1.0 / mean);
       }
+    }
+    ring_patched_.assign(patches_.ring_count(), 0);
+    track_groups_ = groups > 1;
+    if (!track_groups_) return;
+    group_pools_.assign(static_cast<std::size_t>(groups) * kPoolCount, 0);
+    for (std::uint32_t h = 0; h < host_count(); ++h) {
+      ++group_pools_[patches_.group_of(h) * kPoolCount + pools_.pool_of(h)];
+    }
+  }
+
+  /// Hosts of group g in `pool`.
+  [[nodiscard]] std::uint64_t group_pool(int g, int pool) const {
+    return track_groups_ ? group_pools_[g * kPoolCount + pool] : pools_.total(pool);
+  }
+
+  /// The patch system from the release to t = 0, when the patch came out before the
+  /// worm; seed addresses cannot have patched (their patches are deferred).
+  void run_patches_before_start() {
+    if (!scenario_.patching.enabled) return;
+    if (!hosts_.seed_hosts.empty() && patches_.next_time() < 0.0) {
+      explicit_seed_.assign(host_count(), false);
+      for (std::uint32_t h : hosts_.seed_hosts) explicit_seed_[h] = true;
+    }
+    while (patches_.next_time() < 0.0) handle_patch_action(patches_.next_time());
+    explicit_seed_ = {};
+    patches_.release_deferred(rng_);
+    patched_at_start_ = pools_.total(kPatchedPool) + pools_.total(kInfectedPatched) +
+                        pools_.total(kCleanedPool);
+    for (int g = 0; g < patches_.group_count(); ++g) group_patched_at_start_.push_back(group_patched_[g]);
+  }
+
+  /// Whether `host` takes a patch arriving at time t.
+  [[nodiscard]] Need patch_need(std::uint32_t host, double t) const {
+    const int pool = pools_.pool_of(host);
+    if (!(pool == kSusceptible || pool == kInfected || pool == kOffline)) return Need::kSkip;
+    if (t < 0.0 && !explicit_seed_.empty() && explicit_seed_[host]) return Need::kDefer;
+    return Need::kPatch;
+  }
+
+  /// Carries out the patch system's next action, due at time t.
+  void handle_patch_action(double t) {
+    now_ = t;
+    PatchAction action;
+    if (!patches_.take([&](std::uint32_t h, double when) { return patch_need(h, when); }, action)) {
+      return;
+    }
+    if (action.kind == PatchAction::Kind::kRollback) {
+      roll_back(action.host, t);
+    } else {
+      apply_patch(action.host, t, action.ring);
+    }
+  }
+
+  /// A patch reaches `host` (S, I or offline) at time t: it is patched, or broken by
+  /// a bad patch.
+  void apply_patch(std::uint32_t host, double t, int ring) {
+    ++result_.figures.events;
+    const int pool = pools_.pool_of(host);
+    const double p_break = patches_.break_probability(t);
+    if (p_break > 0.0 && sample_bernoulli(rng_, p_break)) {
+      ++group_breaks_[patches_.group_of(host)];
+      ++result_.figures.breaks;
+      broken_since_sum_ += t;
+      group_broken_since_[patches_.group_of(host)] += t;
+      patches_.broke(host, t);
+      // A broken host is offline until its rollback: sweeps passing it before then
+      // skip it, later ones stop there (it stays on the walk if it was on it).
+      offline_until_[host] = t + scenario_.patching.bad_patch.outage;
+      if (pool == kInfected) {
+        move(host, kBrokenInfected);
+        pause_scanning(host);
+      } else {
+        move(host, kBroken);
+      }
+      return;
+    }
+    if (ring >= 0) ++ring_patched_[ring];
+    if (pool == kInfected) {
+      if (scenario_.patching.cures_infected) {
+        move(host, kCleanedPool);
+        stop_scanning(host);
+      } else {
+        move(host, kInfectedPatched);
+      }
+      return;
+    }
+    if (pool == kOffline) offline_until_.erase(host);
+    move(host, kPatchedPool);
+    leave_walk(host);
+  }
+
+  /// A host broken by the bad patch is rolled back at time t: unpatched again.
+  void roll_back(std::uint32_t host, double t) {
+    ++result_.figures.events;
+    outage_done_ += scenario_.patching.bad_patch.outage;
+    group_outage_[patches_.group_of(host)] += scenario_.patching.bad_patch.outage;
+    broken_since_sum_ -= t - scenario_.patching.bad_patch.outage;
+    group_broken_since_[patches_.group_of(host)] -= t - scenario_.patching.bad_patch.outage;
+    offline_until_.erase(host);
+    if (pools_.pool_of(host) == kBroken) {
+      move(host, kSusceptible);
+    } else if (cleanup_when_back_.erase(host) > 0) {
+      move(host, kCleanedPool);  // its cleanup fell due while it was broken
+      leave_walk(host);
+      return;
+    } else {
+      move(host, kInfected);
+      resume_scanning(host, t);
+    }
+    patches_.rolled_back(host, t);
+  }
+
+  /// Counts a host newly patched in group g (for the measured half-life).
+  void patched_now(int g) {
+    const std::uint64_t n = ++group_patched_[g];
+    if (!group_half_life_[g] && 2 * n >= patches_.group_size(g)) {
+      group_half_life_[g] = now_ - scenario_.patching.release;
     }
   }
 
@@ -437,24 +550,42 @@ class Simulator {
   std::uint32_t random_susceptible_host() {
     std::uint64_t i = sample_index(rng_, susceptible());
     const int st = locate(susceptible_tree_, [&](int k) { return susceptible_in(k); }, i);
-    const std::uint32_t will_patch = pools_.size(st, kSusceptibleWillPatch);
-    return i < will_patch ? pools_.at(st, kSusceptibleWillPatch, static_cast<std::uint32_t>(i))
-                          : pools_.at(st, kSusceptibleNever, static_cast<std::uint32_t>(i - will_patch));
+    return pools_.at(st, kSusceptible, static_cast<std::uint32_t>(i));
   }
 
   // ---- state changes ---------------------------------------------------------
 
   /// A susceptible host becomes infected at time t and, if it sweeps, starts its walk.
   void infect(std::uint32_t host, double t) {
-    const int pool = pools_.pool_of(host);
-    move(host, pool == kSusceptibleNever ? kInfectedNever : kInfectedWillPatch);
-    ++cumulative_infected_;
+    move(host, kInfected);
+    infected_one(host, t);
     const int link = model_.link_of(hosts_, host);
     scanning_changed(host, link, +1);
     if (!model_.random_targets()) {
       if (model_.strategy() == ScanStrategy::kSequential) walk_.erase(host);
       start_scanner(host, link, t);
     }
+  }
+
+  /// Bookkeeping of every infection of `host` at time t (seeds included).
+  void infected_one(std::uint32_t host, double t) {
+    ++cumulative_infected_;
+    if (track_groups_) ++group_infected_[patches_.group_of(host)];
+    if (cleanup_) schedule_cleanup(host, t + sample_exponential(rng_, cleanup_rate(host)));
+    if (cumulative_infected_ >= patches_.next_count_trigger()) {
+      patches_.infected_count(cumulative_infected_, t);
+    }
+  }
+
+  /// Per-host cleanup rate: 1 / its group's mean delay.
+  [[nodiscard]] double cleanup_rate(std::uint32_t host) const {
+    return cleanup_rates_.size() == 1 ? cleanup_rates_[0] : cleanup_rates_[patches_.group_of(host)];
+  }
+
+  /// Cleans `host` at time `when` if it is still infected then. The hook through
+  /// which detection (and whatever else finds infected hosts) cleans them.
+  void schedule_cleanup(std::uint32_t host, double when) {
+    queue_.push(when, host, EventKind::kCleanup);
   }
 
   void count_infection(double t) {
@@ -478,24 +609,15 @@ class Simulator {
     target_words_[next_word_] = rng_.next_u64();
     prefetch_target(type, target_words_[next_word_]);
     next_word_ = (next_word_ + 1) % kLookahead;
-    const std::uint32_t will_patch = pools_.size(type, kSusceptibleWillPatch);
-    const std::uint64_t i = sample_index_from(word, rng_, susceptible_in(type));
+    const auto i = static_cast<std::uint32_t>(sample_index_from(word, rng_, susceptible_in(type)));
     const bool infects = model_.crash_share(type) == 0.0 || rng_.uniform() * model_.weight(type) <
                                                                  model_.success(type);
     if (!infects) {
-      const std::uint32_t host =
-          i < will_patch ? pools_.at(type, kSusceptibleWillPatch, static_cast<std::uint32_t>(i))
-                         : pools_.at(type, kSusceptibleNever, static_cast<std::uint32_t>(i - will_patch));
-      crash(host, t);
+      crash(pools_.at(type, kSusceptible, i), t);
       return;
     }
-    std::uint32_t host;
-    if (i < will_patch) {
-      host = move_at(type, kSusceptibleWillPatch, static_cast<std::uint32_t>(i), kInfectedWillPatch);
-    } else {
-      host = move_at(type, kSusceptibleNever, static_cast<std::uint32_t>(i - will_patch), kInfectedNever);
-    }
-    ++cumulative_infected_;
+    const std::uint32_t host = move_at(type, kSusceptible, i, kInfected);
+    infected_one(host, t);
     scanning_changed(host, model_.link_of(hosts_, host), +1);
     count_infection(t);
   }
@@ -519,17 +641,13 @@ class Simulator {
     const int st = block * types + type;
     const std::uint32_t n = susceptible_in(st);
     if (n == 0) return;  // unreachable: blocks are chosen by positive weight
-    const std::uint64_t i = sample_index(rng_, n);
-    const std::uint32_t will_patch = pools_.size(st, kSusceptibleWillPatch);
-    const int from = i < will_patch ? kSusceptibleWillPatch : kSusceptibleNever;
-    const auto index = static_cast<std::uint32_t>(i < will_patch ? i : i - will_patch);
+    const auto index = static_cast<std::uint32_t>(sample_index(rng_, n));
     if (model_.crash_share(type) > 0.0 && rng_.uniform() * model_.weight(type) >= model_.success(type)) {
-      crash(pools_.at(st, from, index), t);
+      crash(pools_.at(st, kSusceptible, index), t);
       return;
     }
-    const std::uint32_t host =
-        move_at(st, from, index, from == kSusceptibleNever ? kInfectedNever : kInfectedWillPatch);
-    ++cumulative_infected_;
+    const std::uint32_t host = move_at(st, kSusceptible, index, kInfected);
+    infected_one(host, t);
     scanning_changed(host, model_.link_of(hosts_, host), +1);
     count_infection(t);
   }
@@ -539,58 +657,45 @@ class Simulator {
     const std::uint64_t n = susceptible_in(type);
     if (n == 0) return;
     const auto i = static_cast<std::uint64_t>((static_cast<Uint128>(word) * n) >> 64);
-    const std::uint32_t will_patch = pools_.size(type, kSusceptibleWillPatch);
-    if (i < will_patch) {
-      pools_.prefetch(type, kSusceptibleWillPatch, static_cast<std::uint32_t>(i));
-    } else {
-      pools_.prefetch(type, kSusceptibleNever, static_cast<std::uint32_t>(i - will_patch));
-    }
+    pools_.prefetch(type, kSusceptible, static_cast<std::uint32_t>(i));
   }
 
   /// A failed exploit crashes a susceptible host: offline for its type's downtime.
   void crash(std::uint32_t host, double t) {
-    const int pool = pools_.pool_of(host);
-    move(host, pool == kSusceptibleNever ? kOfflineNever : kOfflineWillPatch);
+    move(host, kOffline);
     ++result_.figures.crashes;
-    if (walk_.size() > 0) offline_until_[host] = t + model_.downtime(type_of_stratum(pools_.stratum_of(host)));
-    queue_.push(t + model_.downtime(type_of_stratum(pools_.stratum_of(host))), host,
-                EventKind::kCrashReturn);
+    const double back = t + model_.downtime(type_of_stratum(pools_.stratum_of(host)));
+    if (track_offline_) offline_until_[host] = back;
+    queue_.push(back, host, EventKind::kCrashReturn);
   }
 
-  void patch_random_host() {
-    std::uint64_t i = sample_index(rng_, pools_.total(kSusceptibleWillPatch) +
-                                             pools_.total(kInfectedWillPatch));
-    const int st = locate(patchable_tree_, [&](int k) {
-      return pools_.size(k, kSusceptibleWillPatch) + pools_.size(k, kInfectedWillPatch);
-    }, i);
-    const std::uint32_t s = pools_.size(st, kSusceptibleWillPatch);
-    if (i < s) {
-      const std::uint32_t host =
-          move_at(st, kSusceptibleWillPatch, static_cast<std::uint32_t>(i), kPatchedPool);
-      leave_walk(host);
-    } else if (scenario_.patching.cures_infected) {
-      const std::uint32_t host =
-          move_at(st, kInfectedWillPatch, static_cast<std::uint32_t>(i - s), kCleanedPool);
+  /// The host behind a cleanup timer is cleaned, if it is still infected.
+  void clean(std::uint32_t host) {
+    const int pool = pools_.pool_of(host);
+    if (is_infected_pool(pool)) {
+      ++result_.figures.events;
+      move(host, kCleanedPool);
       stop_scanning(host);
-    } else {
-      move_at(st, kInfectedWillPatch, static_cast<std::uint32_t>(i - s), kInfectedPatched);
+    } else if (pool == kBrokenInfected) {
+      cleanup_when_back_.insert(host);
     }
   }
 
-  void clean_random_infected() {
-    std::uint64_t i = sample_index(rng_, infected());
-    const int st = locate(infected_tree_, [&](int k) {
-      return pools_.size(k, kInfectedWillPatch) + pools_.size(k, kInfectedPatched) +
-             pools_.size(k, kInfectedNever);
-    }, i);
-    for (int pool : {kInfectedWillPatch, kInfectedPatched, kInfectedNever}) {
-      const std::uint32_t n = pools_.size(st, pool);
-      if (i < n) {
-        stop_scanning(move_at(st, pool, static_cast<std::uint32_t>(i), kCleanedPool));
-        return;
-      }
-      i -= n;
+  /// An infected host broken by a bad patch stops scanning until its rollback.
+  void pause_scanning(std::uint32_t host) {
+    if (!dormant_.empty() && dormant_[host]) {
+      dormant_[host] = false;
+    } else {
+      scanning_changed(host, model_.link_of(hosts_, host), -1);
     }
+    if (!sweep_epoch_.empty()) ++sweep_epoch_[host];  // its sweep ends
+  }
+
+  /// A rolled-back infected host scans again, with a new sweep.
+  void resume_scanning(std::uint32_t host, double t) {
+    const int link = model_.link_of(hosts_, host);
+    scanning_changed(host, link, +1);
+    if (!model_.random_targets()) start_scanner(host, link, t);
   }
 
   /// An infected host stops scanning for good (cleaned or cured).
@@ -608,6 +713,9 @@ class Simulator {
   /// Builds the walk order and the set of hosts a sweep must stop at.
   void setup_walk(std::uint64_t seed, std::uint64_t replicate) {
     const ScanStrategy strategy = model_.strategy();
+    const bool bad_patch = scenario_.patching.enabled && scenario_.patching.bad_patch.enabled;
+    track_offline_ = !model_.random_targets() || bad_patch;
+    if (!model_.random_targets() && bad_patch) sweep_epoch_.assign(host_count(), 0);
     if (strategy == ScanStrategy::kSequential) {
       walk_ = NextSet(host_count());
     } else if (strategy == ScanStrategy::kPermutation) {
@@ -686,8 +794,10 @@ class Simulator {
     } else {
       id = static_cast<std::uint32_t>(scanners_.size());
       scanners_.emplace_back();
+      if (!sweep_epoch_.empty()) scanner_epoch_.push_back(0);
     }
     scanners_[id] = s;
+    if (!sweep_epoch_.empty()) scanner_epoch_[id] = sweep_epoch_[host];
     schedule_from(id, start, 0, t, false);
   }
 
@@ -756,8 +866,9 @@ class Simulator {
   /// scanner, which may move scanners_: the record is copied first.)
   void scanner_arrives(std::uint32_t id, double t) {
     const Scanner s = scanners_[id];
-    if (!is_infected_pool(pools_.pool_of(s.self)) || (!dormant_.empty() && dormant_[s.self])) {
-      free_scanners_.push_back(id);  // cleaned or cured since: it no longer scans
+    if (!is_infected_pool(pools_.pool_of(s.self)) || (!dormant_.empty() && dormant_[s.self]) ||
+        (!sweep_epoch_.empty() && scanner_epoch_[id] != sweep_epoch_[s.self])) {
+      free_scanners_.push_back(id);  // cleaned, cured or broken since: this sweep is over
       return;
     }
     const bool member = walk_.contains(s.rank);
@@ -796,6 +907,7 @@ class Simulator {
   }
 
   void handle_scheduled(const ScheduledEvent& e) {
+    now_ = e.time;
     switch (e.kind) {
       case EventKind::kSeedInfection:
         if (is_susceptible_pool(pools_.pool_of(e.id))) {
@@ -804,11 +916,19 @@ class Simulator {
         }
         break;
       case EventKind::kCrashReturn: {
-        const int pool = pools_.pool_of(e.id);
-        move(e.id, pool == kOfflineNever ? kSusceptibleNever : kSusceptibleWillPatch);
-        offline_until_.erase(e.id);
+        // Stale if the host was patched or broken meanwhile (and perhaps crashed again).
+        if (pools_.pool_of(e.id) != kOffline) break;
+        if (track_offline_) {
+          const auto back = offline_until_.find(e.id);
+          if (back == offline_until_.end() || back->second != e.time) break;
+          offline_until_.erase(back);
+        }
+        move(e.id, kSusceptible);
         break;
       }
+      case EventKind::kCleanup:
+        clean(e.id);
+        break;
       case EventKind::kScannerArrival:
         scanner_arrives(e.id, e.time);
         break;
@@ -830,22 +950,48 @@ class Simulator {
     }
   }
 
+  /// Host-hours spent broken up to time t (from the release on).
+  [[nodiscard]] double outage_host_hours(double t) const {
+    return (outage_done_ + static_cast<double>(broken()) * t - broken_since_sum_) / kHour;
+  }
+
   void record(double t) {
     auto& s = result_.series;
     s.time.push_back(t);
-    auto push = [&](Series series, std::uint64_t v) {
-      s.values[static_cast<int>(series)].push_back(static_cast<double>(v));
-    };
-    push(Series::kSusceptible, susceptible() + offline());
-    push(Series::kInfected, infected());
-    push(Series::kPatched, pools_.total(kPatchedPool));
-    push(Series::kCleaned, pools_.total(kCleanedPool));
-    push(Series::kNewInfections, new_infections_);
-    push(Series::kCumulativeInfected, cumulative_infected_);
+    auto push = [&](Series series, double v) { s.values[static_cast<int>(series)].push_back(v); };
+    auto count = [](std::uint64_t v) { return static_cast<double>(v); };
+    push(Series::kSusceptible, count(susceptible() + offline()));
+    push(Series::kInfected, count(infected()));
+    push(Series::kPatched, count(pools_.total(kPatchedPool)));
+    push(Series::kCleaned, count(pools_.total(kCleanedPool)));
+    push(Series::kNewInfections, count(new_infections_));
+    push(Series::kCumulativeInfected, count(cumulative_infected_));
+    push(Series::kBroken, count(broken()));
+    push(Series::kOutageHostHours, outage_host_hours(t));
     new_infections_ = 0;
+    if (!scenario_.population.groups.empty()) {
+      for (int g = 0; g < patches_.group_count(); ++g) {
+        auto& rows = s.group_values[g];
+        auto of = [&](std::initializer_list<int> pools) {
+          std::uint64_t n = 0;
+          for (int pool : pools) n += group_pool(g, pool);
+          return static_cast<double>(n);
+        };
+        rows[static_cast<int>(GroupSeries::kVulnerable)].push_back(
+            of({kSusceptible, kInfected, kOffline, kBroken, kBrokenInfected}));
+        rows[static_cast<int>(GroupSeries::kPatched)].push_back(
+            of({kPatchedPool, kInfectedPatched, kCleanedPool}));
+        rows[static_cast<int>(GroupSeries::kInfected)].push_back(of({kInfected, kInfectedPatched}));
+        rows[static_cast<int>(GroupSeries::kCleaned)].push_back(of({kCleanedPool}));
+        rows[static_cast<int>(GroupSeries::kBroken)].push_back(of({kBroken, kBrokenInfected}));
+      }
+    }
+    for (std::size_t r = 0; r < ring_patched_.size(); ++r) {
+      s.ring_patched[r].push_back(static_cast<double>(ring_patched_[r]));
+    }
   }
 
-  void finish_figures() {
+  void finish_figures(double end) {
     auto& f = result_.figures;
     f.vulnerable = host_count();
     f.final_infected = infected();
@@ -858,6 +1004,25 @@ class Simulator {
         f.peak_minute_start = static_cast<double>(m) * kMinute;
       }
     }
+    f.outage_host_hours = outage_host_hours(end);
+    f.patched_at_start = static_cast<double>(patched_at_start_) / static_cast<double>(host_count());
+    const std::vector<std::string> names = group_labels(scenario_);
+    for (int g = 0; g < patches_.group_count(); ++g) {
+      GroupFigures gf;
+      gf.name = names[g];
+      gf.hosts = patches_.group_size(g);
+      const double hosts = static_cast<double>(std::max<std::uint64_t>(gf.hosts, 1));
+      gf.patched_at_start = static_cast<double>(group_patched_at_start_.empty() ? 0 : group_patched_at_start_[g]) / hosts;
+      gf.half_life = group_half_life_[g];
+      gf.infected = track_groups_ ? group_infected_[g] : cumulative_infected_;
+      gf.final_patched = group_pool(g, kPatchedPool) + group_pool(g, kInfectedPatched) +
+                         group_pool(g, kCleanedPool);
+      gf.final_cleaned = group_pool(g, kCleanedPool);
+      gf.breaks = group_breaks_[g];
+      const double broken_now = static_cast<double>(group_pool(g, kBroken) + group_pool(g, kBrokenInfected));
+      gf.outage_host_hours = (group_outage_[g] + broken_now * end - group_broken_since_[g]) / kHour;
+      f.groups.push_back(std::move(gf));
+    }
   }
 
   const Scenario& scenario_;
@@ -868,11 +1033,30 @@ class Simulator {
   HostPartition pools_;   // strata: (/16 block if local preference) x host type
   // Per-stratum counts as SumTrees, when there are too many strata to scan.
   bool use_trees_ = false;
-  bool track_susceptible_ = false, track_patchable_ = false, track_infected_ = false;
-  SumTree susceptible_tree_, patchable_tree_, infected_tree_;
+  bool track_susceptible_ = false;
+  SumTree susceptible_tree_;
   std::vector<std::int64_t> susceptible_by_type_;
-  const double patch_rate_;    // per second per host that will patch
-  const double cleanup_rate_;  // per second per infected host
+  // The patch system and per-group bookkeeping.
+  PatchSystem patches_;
+  bool track_groups_ = false;                  // several groups: per-group pool counts kept
+  std::vector<std::uint64_t> group_pools_;     // [group * kPoolCount + pool]
+  std::vector<std::uint64_t> group_patched_;   // hosts that became patched (P, I patched, C)
+  std::vector<std::uint64_t> group_patched_at_start_;
+  std::vector<std::uint64_t> group_infected_;  // hosts ever infected
+  std::vector<std::uint64_t> group_breaks_;
+  std::vector<std::optional<double>> group_half_life_;
+  std::vector<double> group_outage_;           // seconds of completed outages
+  std::vector<double> group_broken_since_;     // sum of the break times of the hosts broken now
+  std::vector<std::uint64_t> ring_patched_;
+  std::uint64_t patched_at_start_ = 0;
+  double outage_done_ = 0.0;                   // seconds of completed outages
+  double broken_since_sum_ = 0.0;              // sum of the break times of the hosts broken now
+  std::vector<bool> explicit_seed_;            // while the patches before t = 0 run
+  std::unordered_set<std::uint32_t> cleanup_when_back_;  // broken hosts whose cleanup fell due
+  bool cleanup_ = false;
+  std::vector<double> cleanup_rates_;          // per group (one entry: the same for all)
+  bool track_offline_ = false;                 // offline_until_ kept for every offline host
+  double now_ = 0.0;                           // time of the event being handled
   std::vector<std::int64_t> active_scanners_;  // scanning hosts per link class
   std::array<std::uint64_t, kLookahead> target_words_{};
   int next_word_ = 0;
@@ -885,7 +1069,9 @@ class Simulator {
   std::vector<Scanner> scanners_;
   std::vector<std::uint32_t> free_scanners_;
   std::vector<bool> dormant_;                  // permutation with dormancy: host stopped scanning
-  std::unordered_map<std::uint32_t, double> offline_until_;  // crashed host -> return time
+  std::unordered_map<std::uint32_t, double> offline_until_;  // offline (crashed or broken) host -> return time
+  std::vector<std::uint8_t> sweep_epoch_;      // bad patch with sweeps: per host, bumped when it breaks
+  std::vector<std::uint8_t> scanner_epoch_;    // ... the host's epoch when each scanner started
   // Reporting.
   std::vector<std::uint32_t> minute_counts_;
   Milestones milestones_{};
