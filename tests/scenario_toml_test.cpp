@@ -247,7 +247,7 @@ TEST(ScenarioToml, RejectsUnknownKeyWithLocation) {
 TEST(ScenarioToml, RejectsUnknownTopLevelKey) {
   EXPECT_EQ(error_of(replace_line(kMinimal, 1, "name = \"x\"\nseeed = 3")),
             "t.toml:2:1: unknown key 'seeed', expected one of: name, description, "
-            "address_space, population, worm, patching, cleanup, run");
+            "address_space, population, worm, patching, cleanup, run, sweep");
 }
 
 TEST(ScenarioToml, RejectsUnknownKeyInEveryTable) {

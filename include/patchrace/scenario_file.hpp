@@ -20,6 +20,33 @@ namespace patchrace {
 /// cannot be read or is invalid.
 [[nodiscard]] Scenario load_scenario_file(const std::string& path);
 
+/// A parameter sweep: a scenario file's [sweep] table names one key of the
+/// scenario (as in error messages: "patching.services[0].rings[0].qa_delay") and
+/// the values to give it in turn:
+///
+///   [sweep]
+///   key = "patching.bad_patch.probability"
+///   values = [0.0, 0.05, 0.1]
+///
+/// The key must be set in the scenario itself (its base value); each value must be
+/// a valid value for it. `patchrace run` runs the base scenario and ignores [sweep].
+struct ScenarioSweep {
+  Scenario base;                    // the scenario as written
+  std::string key;                  // the swept key
+  std::vector<std::string> labels;  // each value as written (strings without quotes)
+  std::vector<Scenario> scenarios;  // one per value, validated
+};
+
+/// Expands the [sweep] of a scenario's TOML text (errors as parse_scenario_toml(),
+/// plus "has no [sweep] table" and keys the scenario does not set).
+[[nodiscard]] ScenarioSweep parse_sweep_toml(std::string_view text, const std::string& source_name);
+
+/// Reads a scenario file and expands its [sweep].
+[[nodiscard]] ScenarioSweep load_sweep_file(const std::string& path);
+
+/// Expands the [sweep] of a built-in preset.
+[[nodiscard]] ScenarioSweep load_preset_sweep(const std::string& name);
+
 /// Names of the presets built into the binary, sorted.
 [[nodiscard]] std::vector<std::string> preset_names();
 

@@ -36,4 +36,8 @@ Scenario load_preset(const std::string& name) {
   return parse_scenario_toml(preset_text(name), "preset:" + name);
 }
 
+ScenarioSweep load_preset_sweep(const std::string& name) {
+  return parse_sweep_toml(preset_text(name), "preset:" + name);
+}
+
 }  // namespace patchrace

@@ -35,8 +35,10 @@ namespace {
 
 using KeyList = std::span<const std::string_view>;
 
-constexpr std::string_view kRootKeys[] = {"name", "description", "address_space", "population",
-                                          "worm", "patching",    "cleanup",       "run"};
+constexpr std::string_view kRootKeys[] = {"name",     "description", "address_space", "population",
+                                          "worm",     "patching",    "cleanup",       "run",
+                                          "sweep"};
+constexpr std::string_view kSweepKeys[] = {"key", "values"};
 constexpr std::string_view kAddressSpaceKeys[] = {"prefix"};
 constexpr std::string_view kPopulationKeys[] = {"hosts", "types", "placement", "groups"};
 constexpr std::string_view kGroupKeys[] = {"name", "share", "count", "exposure", "criticality"};
@@ -270,6 +272,7 @@ class ScenarioReader {
     read_patching(table("patching", false, kPatchingKeys), scenario.patching);
     read_cleanup(table("cleanup", false, kCleanupKeys), scenario.cleanup);
     read_run(table("run", true, kRunKeys), scenario.run);
+    check_sweep(table("sweep", false, kSweepKeys));
     if (auto violation = find_violation(scenario)) {
       fail(node_for_key(violation->key).source(), violation->message);
     }
@@ -865,10 +868,38 @@ class ScenarioReader {
     }
   }
 
+  /// The [sweep] table's form (its values are checked when the sweep is expanded).
+  void check_sweep(const TableView& view) const {
+    if (view.table == nullptr) return;
+    const std::string key = read_string(require(view, "key"), view.key_path("key"));
+    if (key.empty()) fail(view.find("key")->source(), "sweep.key must name a scenario key, got \"\"");
+    const toml::node& values = require(view, "values");
+    const auto* array = values.as_array();
+    if (array == nullptr || array->empty()) {
+      fail_type(values, view.key_path("values"), "a non-empty array of values for sweep.key");
+    }
+  }
+
   const toml::table& root_;
   const std::string& source_;
   std::filesystem::path base_dir_;
 };
+
+/// Throws the located error "<source>:<line>:<col>: <message>" at `node`.
+[[noreturn]] void fail_at(const std::string& source, const toml::node& node, const std::string& message) {
+  const toml::source_position where = node.source().begin;
+  throw InvalidScenario(fmt::format("{}:{}:{}: {}", source, std::max(where.line, 1u),
+                                    std::max(where.column, 1u), message));
+}
+
+/// A swept value as a label: strings without quotes, numbers and booleans as written.
+std::string value_label(const toml::node& node) {
+  if (const auto* text = node.as_string()) return text->get();
+  if (const auto* integer = node.as_integer()) return fmt::format("{}", integer->get());
+  if (const auto* number = node.as_floating_point()) return fmt::format("{}", number->get());
+  if (const auto* flag = node.as_boolean()) return flag->get() ? "true" : "false";
+  return describe(node);  // a date, time, array or table: the scenario reader will refuse it
+}
 
 /// toml++'s description of a syntax error, on one line, starting in lower case.
 std::string syntax_error_message(std::string_view description) {
@@ -879,19 +910,98 @@ std::string syntax_error_message(std::string_view description) {
   return "invalid TOML: " + message;
 }
 
-/// parse_scenario_toml() with relative file names resolved against `base_dir`.
-Scenario parse_scenario(std::string_view text, const std::string& source_name,
-                        const std::filesystem::path& base_dir) {
-  toml::table root;
+toml::table parse_document(std::string_view text, const std::string& source_name) {
   try {
-    root = toml::parse(text);
+    return toml::parse(text);
   } catch (const toml::parse_error& error) {
     const toml::source_position where = error.source().begin;
     throw InvalidScenario(fmt::format("{}:{}:{}: {}", source_name, std::max(where.line, 1u),
                                       std::max(where.column, 1u),
                                       syntax_error_message(error.description())));
   }
+}
+
+/// parse_scenario_toml() with relative file names resolved against `base_dir`.
+Scenario parse_scenario(std::string_view text, const std::string& source_name,
+                        const std::filesystem::path& base_dir) {
+  const toml::table root = parse_document(text, source_name);
   return ScenarioReader(root, source_name, base_dir).read();
+}
+
+/// Replaces the node at `path` ("a.b[2].c") of `root` by `value`, moved so that it
+/// keeps its position in the file for messages; false if the document has no node there.
+template <typename Node>
+bool replace_at_path(toml::table& root, const std::string& path, Node&& value) {
+  const std::size_t cut = path.find_last_of(".[");
+  const std::string parent_path = cut == std::string::npos ? std::string() : path.substr(0, cut);
+  toml::node* parent = parent_path.empty() ? static_cast<toml::node*>(&root)
+                                           : root.at_path(parent_path).node();
+  if (parent == nullptr) return false;
+  if (cut != std::string::npos && path[cut] == '[') {
+    auto* array = parent->as_array();
+    if (array == nullptr || path.back() != ']') return false;
+    std::size_t index = 0;
+    const char* first = path.data() + cut + 1;
+    const char* last = path.data() + path.size() - 1;
+    const auto parsed = std::from_chars(first, last, index);
+    if (parsed.ec != std::errc{} || parsed.ptr != last || index >= array->size()) return false;
+    array->replace(array->begin() + static_cast<std::ptrdiff_t>(index), std::forward<Node>(value));
+    return true;
+  }
+  auto* table = parent->as_table();
+  const std::string key = cut == std::string::npos ? path : path.substr(cut + 1);
+  if (table == nullptr || table->get(key) == nullptr) return false;
+  table->insert_or_assign(key, std::forward<Node>(value));
+  return true;
+}
+
+/// The scenarios of the document's [sweep]: `sweep.key` set to each value in turn.
+ScenarioSweep parse_sweep(std::string_view text, const std::string& source_name,
+                          const std::filesystem::path& base_dir) {
+  const toml::table root = parse_document(text, source_name);
+  ScenarioSweep sweep;
+  sweep.base = ScenarioReader(root, source_name, base_dir).read();  // checks [sweep]'s form too
+  const toml::node* table = root.get("sweep");
+  if (table == nullptr) {
+    throw InvalidScenario(fmt::format(
+        "{}: has no [sweep] table; a sweep needs one with 'key' (a scenario key such as "
+        "\"patching.bad_patch.probability\") and 'values' (an array)",
+        source_name));
+  }
+  const toml::node& key_node = *table->as_table()->get("key");
+  sweep.key = key_node.as_string()->get();
+  if (sweep.key.rfind("sweep", 0) == 0 || sweep.key == "name" || sweep.key == "description") {
+    fail_at(source_name, key_node,
+            fmt::format("sweep.key must name a setting of the simulation, got {}",
+                        quote_for_message(sweep.key)));
+  }
+  const toml::array& values = *table->as_table()->get("values")->as_array();
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    // A fresh parse per value: copies of toml++ nodes lose their positions, moves keep them.
+    toml::table copy = parse_document(text, source_name);
+    toml::node& value = *copy.get("sweep")->as_table()->get("values")->as_array()->get(i);
+    const bool replaced = value.visit([&](auto& node) {
+      using Concrete = std::remove_cvref_t<decltype(node)>;
+      Concrete moved = std::move(node);
+      return replace_at_path(copy, sweep.key, std::move(moved));
+    });
+    if (!replaced) {
+      fail_at(source_name, key_node,
+              fmt::format("sweep.key must name a key the scenario sets (write its base value "
+                          "in the scenario), got {}",
+                          quote_for_message(sweep.key)));
+    }
+    const std::string label = value_label(*values.get(i));
+    try {
+      sweep.scenarios.push_back(ScenarioReader(copy, source_name, base_dir).read());
+    } catch (const InvalidScenario& error) {
+      // Name the value: the message located at the key may not show it.
+      throw InvalidScenario(fmt::format("{} (with {} = {}, sweep.values[{}])", error.what(),
+                                        sweep.key, label, i));
+    }
+    sweep.labels.push_back(label);
+  }
+  return sweep;
 }
 
 }  // namespace
@@ -903,6 +1013,15 @@ Scenario parse_scenario_toml(std::string_view text, const std::string& source_na
 Scenario load_scenario_file(const std::string& path) {
   return parse_scenario(detail::read_text_file(path, "scenario file"), path,
                         std::filesystem::path(path).parent_path());
+}
+
+ScenarioSweep parse_sweep_toml(std::string_view text, const std::string& source_name) {
+  return parse_sweep(text, source_name, {});
+}
+
+ScenarioSweep load_sweep_file(const std::string& path) {
+  return parse_sweep(detail::read_text_file(path, "scenario file"), path,
+                     std::filesystem::path(path).parent_path());
 }
 
 }  // namespace patchrace
