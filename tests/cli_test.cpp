@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "patchrace/result.hpp"
 #include "patchrace/scenario_file.hpp"
 
 namespace {
@@ -117,6 +118,14 @@ std::size_t reported_points(const patchrace::Scenario& s) {
   return static_cast<std::size_t>(std::llround(s.run.duration / s.run.report_interval)) + 1;
 }
 
+/// Rows of timeseries.csv per replicate and reported point: the global series, each
+/// management group's series (with population.groups) and one per deployment ring.
+std::size_t rows_per_point(const patchrace::Scenario& s) {
+  const std::size_t groups = s.population.groups.size();
+  return patchrace::kSeriesCount + groups * patchrace::kGroupSeriesCount +
+         patchrace::ring_labels(s).size();
+}
+
 /// A copy of the slammer preset without run.seed, so that `run` picks a seed.
 std::string unseeded_slammer() {
   std::string text(patchrace::preset_text("slammer-2003"));
@@ -136,7 +145,9 @@ TEST_F(CliTest, RunEachPresetWritesCsvAndJson) {
         << o.out;
     const patchrace::Scenario scenario = patchrace::load_preset(name);
     const std::string csv = read_file(work() / name / "timeseries.csv");
-    EXPECT_EQ(line_count(csv), kReplicates * reported_points(scenario) * 6 + 1);
+    EXPECT_EQ(csv.substr(0, csv.find('\n') + 1), "replicate,time_s,series,group,value\n");
+    EXPECT_EQ(line_count(csv),
+              kReplicates * reported_points(scenario) * rows_per_point(scenario) + 1);
     const json summary = json::parse(read_file(work() / name / "summary.json"));
     EXPECT_EQ(summary.at("seed").get<std::uint64_t>(), *scenario.run.seed);
     EXPECT_EQ(summary.at("seed_source"), "scenario");
@@ -197,6 +208,72 @@ TEST_F(CliTest, RunReplicatesOverridesTheScenario) {
   const json summary = json::parse(read_file(work() / "patchrace-out" / "summary.json"));
   EXPECT_EQ(summary.at("replicates").size(), 3u);
   EXPECT_EQ(summary.at("scenario").at("run").at("replicates"), 3);
+}
+
+TEST_F(CliTest, RunWithManagementGroupsWritesGroupAndRingRowsAndATableOfGroups) {
+  write_file(work() / "groups.toml", R"(name = "groups"
+[address_space]
+prefix = "10.0.0.0/16"
+[population]
+hosts = 400
+[[population.groups]]
+name = "servers"
+share = 0.25
+[[population.groups]]
+name = "desktops"
+share = 0.75
+[worm]
+scan_rate = 5
+[patching]
+release = "-1h"
+[[patching.services]]
+name = "it"
+capacity = 2000
+[[patching.services.rings]]
+name = "pilot"
+share = 0.5
+[[patching.services.rings]]
+name = "broad"
+share = 0.5
+qa_delay = "10min"
+[[patching.policies]]
+group = "servers"
+kind = "central"
+service = "it"
+[[patching.policies]]
+group = "desktops"
+kind = "self"
+adoption = "exponential"
+half_life = "1h"
+[patching.bad_patch]
+probability = 0.2
+outage = "30min"
+[run]
+duration = "2h"
+report_interval = "30min"
+seed = 3
+)");
+  const Outcome o = run({"run", "groups.toml", "--out", "out"});
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  EXPECT_NE(o.out.find("\n  bad-patch outage            "), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("\n  patched at start            "), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("\n  group     hosts   patched"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("\n  servers  "), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("\n  desktops  "), std::string::npos) << o.out;
+  const patchrace::Scenario scenario =
+      patchrace::load_scenario_file((work() / "groups.toml").string());
+  const std::string csv = read_file(work() / "out" / "timeseries.csv");
+  EXPECT_EQ(line_count(csv), reported_points(scenario) * rows_per_point(scenario) + 1);
+  EXPECT_NE(csv.find("\n0,0,vulnerable,servers,"), std::string::npos);
+  EXPECT_NE(csv.find("\n0,7200,broken,desktops,"), std::string::npos);
+  EXPECT_NE(csv.find("\n0,7200,ring_patched,it/broad,"), std::string::npos);
+  const json summary = json::parse(read_file(work() / "out" / "summary.json"));
+  const json& groups = summary.at("replicates").at(0).at("figures").at("groups");
+  ASSERT_EQ(groups.size(), 2u);
+  EXPECT_EQ(groups.at(0).at("name"), "servers");
+  EXPECT_EQ(groups.at(1).at("name"), "desktops");
+  EXPECT_TRUE(summary.at("ensemble").at("groups").contains("desktops"));
+  EXPECT_EQ(summary.at("scenario").at("patching").at("services").at(0).at("rings").size(), 2u);
 }
 
 TEST_F(CliTest, VersionPrintsTheVersion) {

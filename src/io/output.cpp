@@ -1,12 +1,17 @@
-// Writing results: tidy CSV time series, JSON summary, human summary.
+// Writing results: tidy CSV time series and the JSON summary (the human summary is in
+// summary_text.cpp).
 //
-// summary.json echoes the scenario with the keys of the TOML form; every time in it
-// (run.duration, patching.release, worm.seed_window, ...) is a number of seconds,
-// addresses are dotted quads, prefixes (the address space, worm.excluded, ...) are
-// CIDR text and enum settings are their TOML strings. Tables whose presence turns a
-// feature on in TOML (patching, cleanup, worm.bandwidth) carry "enabled". Figures keep the names of
-// patchrace::Figures. Ensemble statistics of an optional time (time_to_10 ...) are taken over the
-// replicates that reached it; "reached" counts them.
+// summary.json echoes the scenario with the keys of the TOML form (scenario_json.hpp): every
+// time in it (run.duration, patching.release, worm.seed_window, a ring's qa_delay, ...) is a
+// number of seconds, except the clock readings a service's working_hours (["09:00", "17:00"])
+// and run.clock ("Mon 16:00"), which keep their TOML form; addresses are dotted quads,
+// prefixes (the address space, worm.excluded, ...) are CIDR text and enum settings are their
+// TOML strings. Tables whose presence turns a feature on in TOML (patching, cleanup,
+// worm.bandwidth, patching.bad_patch, a policy's news) carry "enabled". Figures keep the
+// names of patchrace::Figures and patchrace::GroupFigures. Ensemble statistics of an optional
+// time (time_to_10 ..., a group's half_life) are taken over the replicates that reached it;
+// "reached" counts them. A group's ensemble statistics are taken over the replicates whose
+// figures have the group (by name).
 #include "patchrace/output.hpp"
 
 #include <fcntl.h>
@@ -24,7 +29,8 @@
 #include <system_error>
 #include <utility>
 
-#include "io/format_units.hpp"
+#include "io/figure_stats.hpp"
+#include "io/scenario_json.hpp"
 #include "patchrace/error.hpp"
 
 namespace patchrace {
@@ -32,6 +38,8 @@ namespace {
 
 namespace fs = std::filesystem;
 using json = nlohmann::ordered_json;  // keys in the order written
+using detail::collect;
+using detail::collect_group;
 
 constexpr std::string_view kCsvName = "timeseries.csv";
 constexpr std::string_view kJsonName = "summary.json";
@@ -39,6 +47,33 @@ constexpr std::size_t kFlushBytes = std::size_t{1} << 20;
 
 // ---------------------------------------------------------------------------------------------
 // CSV
+
+constexpr std::string_view kCsvHeader = "replicate,time_s,series,group,value\n";
+constexpr std::string_view kAllGroup = "all";             // group of the global series
+constexpr std::string_view kRingSeries = "ring_patched";  // series of the ring rows
+
+/// `text` as a CSV field: as it is, or double-quoted with its quotes doubled when it holds a
+/// comma, a quote or a line break (names are validated not to, but hand-built scenarios may).
+std::string csv_field(std::string_view text) {
+  if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
+  std::string quoted = "\"";
+  for (char c : text) {
+    if (c == '"') quoted += '"';
+    quoted += c;
+  }
+  return quoted + '"';
+}
+
+/// The group column of the per-group and ring rows, as CSV fields.
+struct CsvLabels {
+  std::vector<std::string> groups;  // group_labels(scenario)
+  std::vector<std::string> rings;   // ring_labels(scenario)
+
+  explicit CsvLabels(const Scenario& scenario) {
+    for (const std::string& name : group_labels(scenario)) groups.push_back(csv_field(name));
+    for (const std::string& name : ring_labels(scenario)) rings.push_back(csv_field(name));
+  }
+};
 
 /// Appends a reported value: integral values (counts) as integers, others shortest round-trip.
 void append_value(fmt::memory_buffer& out, double value) {
@@ -50,20 +85,47 @@ void append_value(fmt::memory_buffer& out, double value) {
   }
 }
 
-/// Appends the rows of one replicate: for each reported time, one row per series.
-void append_csv_rows(fmt::memory_buffer& out, const Result& result) {
-  const TimeSeries& ts = result.series;
-  for (std::size_t k = 0; k < ts.time.size(); ++k) {
-    for (int s = 0; s < kSeriesCount; ++s) {
-      fmt::format_to(std::back_inserter(out), "{},{},{},", result.replicate, ts.time[k],
-                     series_name(static_cast<Series>(s)));
-      append_value(out, ts.values[static_cast<std::size_t>(s)][k]);
-      out.push_back('\n');
-    }
-  }
+void append_text(fmt::memory_buffer& out, std::string_view text) {
+  out.append(text.data(), text.data() + text.size());
 }
 
-constexpr std::string_view kCsvHeader = "replicate,time_s,series,value\n";
+/// Appends the rows of one replicate: for each reported time, the global series (group
+/// "all"), then each group's series (when the result has group_values), then each ring's
+/// ring_patched. Rows the result lacks (fewer series, groups, rings or points than the
+/// scenario implies) are left out; rows the scenario has no name for are left out too.
+void append_csv_rows(fmt::memory_buffer& out, const Result& result, const CsvLabels& labels) {
+  const TimeSeries& ts = result.series;
+  const std::size_t series = std::min<std::size_t>(ts.values.size(), kSeriesCount);
+  const std::size_t groups = std::min(ts.group_values.size(), labels.groups.size());
+  const std::size_t rings = std::min(ts.ring_patched.size(), labels.rings.size());
+  fmt::memory_buffer prefix;  // "replicate,time_s,"
+  for (std::size_t k = 0; k < ts.time.size(); ++k) {
+    prefix.clear();
+    fmt::format_to(std::back_inserter(prefix), "{},{},", result.replicate, ts.time[k]);
+    auto row = [&](std::string_view name, std::string_view group,
+                   const std::vector<double>& values) {
+      if (k >= values.size()) return;
+      out.append(prefix.data(), prefix.data() + prefix.size());
+      append_text(out, name);
+      out.push_back(',');
+      append_text(out, group);
+      out.push_back(',');
+      append_value(out, values[k]);
+      out.push_back('\n');
+    };
+    for (std::size_t s = 0; s < series; ++s) {
+      row(series_name(static_cast<Series>(s)), kAllGroup, ts.values[s]);
+    }
+    for (std::size_t g = 0; g < groups; ++g) {
+      const auto& rows = ts.group_values[g];
+      const std::size_t count = std::min<std::size_t>(rows.size(), kGroupSeriesCount);
+      for (std::size_t s = 0; s < count; ++s) {
+        row(group_series_name(static_cast<GroupSeries>(s)), labels.groups[g], rows[s]);
+      }
+    }
+    for (std::size_t r = 0; r < rings; ++r) row(kRingSeries, labels.rings[r], ts.ring_patched[r]);
+  }
+}
 
 // ---------------------------------------------------------------------------------------------
 // JSON
@@ -84,149 +146,23 @@ json optional_json(const std::optional<double>& value) {
   return value ? json(*value) : json(nullptr);
 }
 
-// The enum settings as spelled in TOML (the loader's tables in scenario_toml.cpp).
-
-const char* placement_kind_name(PlacementKind kind) {
-  switch (kind) {
-    case PlacementKind::kUniform:
-      return "uniform";
-    case PlacementKind::kClustered:
-      return "clustered";
-  }
-  return "unknown";
-}
-
-const char* strategy_name(ScanStrategy strategy) {
-  switch (strategy) {
-    case ScanStrategy::kUniform:
-      return "uniform";
-    case ScanStrategy::kLocalPreference:
-      return "local-preference";
-    case ScanStrategy::kSequential:
-      return "sequential";
-    case ScanStrategy::kPermutation:
-      return "permutation";
-  }
-  return "unknown";
-}
-
-const char* failure_outcome_name(FailureOutcome outcome) {
-  switch (outcome) {
-    case FailureOutcome::kNothing:
-      return "nothing";
-    case FailureOutcome::kCrash:
-      return "crash";
-  }
-  return "unknown";
-}
-
-const char* seed_rule_name(SeedRule rule) {
-  switch (rule) {
-    case SeedRule::kRandom:
-      return "random";
-    case SeedRule::kLargestPrefixes:
-      return "largest-prefixes";
-  }
-  return "unknown";
-}
-
-/// Prefixes as CIDR text: ["10.0.0.0/8", ...].
-json prefixes_json(const std::vector<Prefix>& prefixes) {
-  json out = json::array();
-  for (const Prefix& p : prefixes)
-    out.push_back(fmt::format("{}/{}", format_address(p.base), p.length));
-  return out;
-}
-
-json population_json(const PopulationSpec& population) {
-  json types = json::array();
-  for (const HostTypeSpec& type : population.types) {
-    types.push_back({{"name", type.name}, {"share", type.share}});
-  }
-  const PlacementSpec& placement = population.placement;
-  json block_sizes = json::array();
-  for (const BlockSizeSpec& size : placement.block_sizes) {
-    block_sizes.push_back({{"prefix_length", size.prefix_length}, {"share", size.share}});
-  }
+json group_figures_json(const GroupFigures& g) {
   return {
-      {"hosts", population.hosts},
-      {"types", std::move(types)},
-      {"placement",
-       {{"kind", placement_kind_name(placement.kind)},
-        {"allocated", prefixes_json(placement.allocated)},
-        {"allocation_file", placement.allocation_file},
-        {"block_sizes", std::move(block_sizes)},
-        {"hosts_per_block_alpha", placement.hosts_per_block_alpha},
-        {"min_hosts_per_block", placement.min_hosts_per_block}}},
-  };
-}
-
-json worm_json(const WormSpec& worm) {
-  json exploits = json::array();
-  for (const ExploitSpec& exploit : worm.exploits) {
-    exploits.push_back({{"type", exploit.type},
-                        {"success", exploit.success},
-                        {"on_failure", failure_outcome_name(exploit.on_failure)},
-                        {"downtime", exploit.downtime}});
-  }
-  json links = json::array();
-  for (const LinkClassSpec& link : worm.bandwidth.links) {
-    links.push_back({{"share", link.share}, {"bits_per_second", link.bits_per_second}});
-  }
-  json seeds = json::array();
-  for (std::uint32_t address : worm.seed_addresses) seeds.push_back(format_address(address));
-  return {
-      {"name", worm.name},
-      {"strategy", strategy_name(worm.strategy)},
-      {"scan_rate", worm.scan_rate},
-      {"exploit_success", worm.exploit_success},
-      {"exploits", std::move(exploits)},
-      {"excluded", prefixes_json(worm.excluded)},
-      {"local_preference",
-       {{"same_slash8", worm.local_preference.same_slash8},
-        {"same_slash16", worm.local_preference.same_slash16}}},
-      {"sequential",
-       {{"local_start", worm.sequential.local_start},
-        {"local_backoff", worm.sequential.local_backoff},
-        {"batch", worm.sequential.batch}}},
-      {"permutation", {{"dormant_after", worm.permutation.dormant_after}}},
-      {"bandwidth",
-       {{"enabled", worm.bandwidth.enabled},
-        {"probe_bytes", worm.bandwidth.probe_bytes},
-        {"capacity", worm.bandwidth.capacity},
-        {"links", std::move(links)}}},
-      {"seed_rule", seed_rule_name(worm.seed_rule)},
-      {"seed_window", worm.seed_window},
-      {"initial_infected", worm.initial_infected},
-      {"seed_addresses", std::move(seeds)},
-  };
-}
-
-json scenario_json(const Scenario& s) {
-  return {
-      {"name", s.name},
-      {"description", s.description},
-      {"address_space",
-       {{"prefix", fmt::format("{}/{}", format_address(s.address_space.base),
-                               s.address_space.prefix_length)}}},
-      {"population", population_json(s.population)},
-      {"worm", worm_json(s.worm)},
-      {"patching",
-       {{"enabled", s.patching.enabled},
-        {"release", s.patching.release},
-        {"half_life", s.patching.half_life},
-        {"never_fraction", s.patching.never_fraction},
-        {"cures_infected", s.patching.cures_infected}}},
-      {"cleanup", {{"enabled", s.cleanup.enabled}, {"mean_delay", s.cleanup.mean_delay}}},
-      {"run",
-       {{"duration", s.run.duration},
-        {"report_interval", s.run.report_interval},
-        {"seed", s.run.seed ? json(*s.run.seed) : json(nullptr)},
-        {"replicates", s.run.replicates}}},
+      {"name", g.name},
+      {"hosts", g.hosts},
+      {"patched_at_start", g.patched_at_start},
+      {"half_life", optional_json(g.half_life)},
+      {"infected", g.infected},
+      {"final_patched", g.final_patched},
+      {"final_cleaned", g.final_cleaned},
+      {"breaks", g.breaks},
+      {"outage_host_hours", g.outage_host_hours},
   };
 }
 
 json figures_json(const Figures& f) {
+  json groups = json::array();
+  for (const GroupFigures& g : f.groups) groups.push_back(group_figures_json(g));
   return {
       {"vulnerable", f.vulnerable},
       {"final_infected", f.final_infected},
@@ -243,41 +179,11 @@ json figures_json(const Figures& f) {
       {"crashes", f.crashes},
       {"sweeps_started", f.sweeps_started},
       {"local_sweeps", f.local_sweeps},
+      {"breaks", f.breaks},
+      {"outage_host_hours", f.outage_host_hours},
+      {"patched_at_start", f.patched_at_start},
+      {"groups", std::move(groups)},
   };
-}
-
-/// Order statistics of a sample; all NaN when it is empty.
-struct Stats {
-  double mean = NAN;
-  double min = NAN;
-  double median = NAN;
-  double max = NAN;
-};
-
-Stats stats_of(std::vector<double> values) {
-  Stats st;
-  if (values.empty()) return st;
-  std::sort(values.begin(), values.end());
-  const std::size_t n = values.size();
-  double sum = 0;
-  for (double v : values) sum += v;
-  st.mean = sum / static_cast<double>(n);
-  st.min = values.front();
-  st.max = values.back();
-  st.median = n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-  return st;
-}
-
-/// Values of one figure across the replicates (those that reached it, for optional times).
-template <typename Get>
-std::vector<double> collect(const std::vector<Result>& results, Get get) {
-  std::vector<double> values;
-  values.reserve(results.size());
-  for (const Result& r : results) {
-    const std::optional<double> v = get(r.figures);
-    if (v) values.push_back(*v);
-  }
-  return values;
 }
 
 /// A statistic as JSON: null when undefined, an integer when `counts` and it is whole.
@@ -292,11 +198,43 @@ json stat_number(double value, bool counts) {
 
 /// {"mean", "min", "median", "max"} of `values`; `counts` for figures that are counts.
 json stats_json(const std::vector<double>& values, bool counts) {
-  const Stats st = stats_of(values);
+  const detail::Stats st = detail::stats_of(values);
   return {{"mean", stat_number(st.mean, false)},
           {"min", stat_number(st.min, counts)},
           {"median", stat_number(st.median, counts)},
           {"max", stat_number(st.max, counts)}};
+}
+
+/// {"reached", "mean", "min", "median", "max"} of an optional time: over the replicates
+/// that reached it.
+json reached_json(const std::vector<double>& reached) {
+  json entry = {{"reached", reached.size()}};
+  entry.update(stats_json(reached, false));
+  return entry;
+}
+
+/// Statistics of each group's figures, by group name.
+json group_ensemble_json(const std::vector<Result>& results) {
+  using G = const GroupFigures&;
+  json out = json::object();
+  for (const std::string& name : detail::group_names(results)) {
+    json entry = json::object();
+    auto add = [&](const char* key, bool counts, auto get) {
+      entry[key] = stats_json(
+          collect_group(results, name, [&](G g) { return std::optional<double>(get(g)); }), counts);
+    };
+    add("hosts", true, [](G g) { return static_cast<double>(g.hosts); });
+    add("patched_at_start", false, [](G g) { return g.patched_at_start; });
+    entry["half_life"] =
+        reached_json(collect_group(results, name, [](G g) { return g.half_life; }));
+    add("infected", true, [](G g) { return static_cast<double>(g.infected); });
+    add("final_patched", true, [](G g) { return static_cast<double>(g.final_patched); });
+    add("final_cleaned", true, [](G g) { return static_cast<double>(g.final_cleaned); });
+    add("breaks", true, [](G g) { return static_cast<double>(g.breaks); });
+    add("outage_host_hours", false, [](G g) { return g.outage_host_hours; });
+    out[name] = std::move(entry);
+  }
+  return out;
 }
 
 json ensemble_json(const std::vector<Result>& results) {
@@ -307,10 +245,7 @@ json ensemble_json(const std::vector<Result>& results) {
         stats_json(collect(results, [&](F f) { return std::optional<double>(get(f)); }), counts);
   };
   auto add_time = [&](const char* key, std::optional<double> Figures::*member) {
-    const std::vector<double> values = collect(results, [&](F f) { return f.*member; });
-    json entry = {{"reached", values.size()}};
-    entry.update(stats_json(values, false));
-    out[key] = std::move(entry);
+    out[key] = reached_json(collect(results, [&](F f) { return f.*member; }));
   };
   add("vulnerable", true, [](F f) { return static_cast<double>(f.vulnerable); });
   add("final_infected", true, [](F f) { return static_cast<double>(f.final_infected); });
@@ -327,72 +262,11 @@ json ensemble_json(const std::vector<Result>& results) {
   add("crashes", true, [](F f) { return static_cast<double>(f.crashes); });
   add("sweeps_started", true, [](F f) { return static_cast<double>(f.sweeps_started); });
   add("local_sweeps", true, [](F f) { return static_cast<double>(f.local_sweeps); });
+  add("breaks", true, [](F f) { return static_cast<double>(f.breaks); });
+  add("outage_host_hours", false, [](F f) { return f.outage_host_hours; });
+  add("patched_at_start", false, [](F f) { return f.patched_at_start; });
+  out["groups"] = group_ensemble_json(results);
   return out;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Human summary
-
-constexpr std::string_view kRowFormat = "  {:<28}{}\n";
-
-/// " [min–max]" of a count over several replicates; empty for one replicate.
-std::string count_range(const Stats& st, std::size_t n) {
-  if (n <= 1) return "";
-  return fmt::format(" [{}–{}]", detail::format_count(st.min), detail::format_count(st.max));
-}
-
-/// "median [min–max]" of a count, or just the value for one replicate.
-std::string count_cell(const Stats& st, std::size_t n) {
-  return detail::format_count(st.median) + count_range(st, n);
-}
-
-/// Median time with its range over the replicates that reached it, or "never".
-std::string time_cell(const std::vector<double>& reached, std::size_t n) {
-  if (reached.empty()) return "never";
-  const Stats st = stats_of(reached);
-  std::string text = detail::format_duration(st.median);
-  if (n > 1) {
-    text +=
-        fmt::format(" [{}–{}]", detail::format_duration(st.min), detail::format_duration(st.max));
-    if (reached.size() < n) text += fmt::format(" ({} of {} reached)", reached.size(), n);
-  }
-  return text;
-}
-
-std::string percent_of(double part, std::uint64_t whole) {
-  if (whole == 0) return "n/a";
-  return fmt::format("{:.1f} %", 100.0 * part / static_cast<double>(whole));
-}
-
-template <typename Get>
-Stats count_stats(const std::vector<Result>& results, Get get) {
-  return stats_of(
-      collect(results, [&](const Figures& f) { return std::optional<double>(get(f)); }));
-}
-
-void append_time_rows(std::string& out, const std::vector<Result>& results) {
-  const auto t10 = collect(results, [](const Figures& f) { return f.time_to_10; });
-  const auto t50 = collect(results, [](const Figures& f) { return f.time_to_50; });
-  const auto t90 = collect(results, [](const Figures& f) { return f.time_to_90; });
-  const std::size_t n = results.size();
-  if (n == 1) {
-    out += fmt::format(
-        kRowFormat, "time to 10 % / 50 % / 90 %",
-        fmt::format("{} / {} / {}", time_cell(t10, n), time_cell(t50, n), time_cell(t90, n)));
-    return;
-  }
-  out += fmt::format(kRowFormat, "time to 10 %", time_cell(t10, n));
-  out += fmt::format(kRowFormat, "time to 50 %", time_cell(t50, n));
-  out += fmt::format(kRowFormat, "time to 90 %", time_cell(t90, n));
-}
-
-void append_wall_row(std::string& out, const std::vector<Result>& results, double wall_seconds) {
-  double probes = 0;
-  for (const Result& r : results) probes += r.figures.probes;
-  std::string text =
-      fmt::format("{} ({:.1e} probes represented", detail::format_duration(wall_seconds), probes);
-  if (wall_seconds > 0) text += fmt::format(", {:.1e} probes/s", probes / wall_seconds);
-  out += fmt::format(kRowFormat, "wall time", text + ")");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -461,11 +335,12 @@ void create_output_dir(const std::string& dir) {
   }
 }
 
-void write_csv(AtomicFile& file, const std::vector<Result>& results) {
+void write_csv(AtomicFile& file, const Scenario& scenario, const std::vector<Result>& results) {
+  const CsvLabels labels(scenario);
   fmt::memory_buffer buffer;
-  buffer.append(kCsvHeader);
+  append_text(buffer, kCsvHeader);
   for (const Result& result : results) {
-    append_csv_rows(buffer, result);
+    append_csv_rows(buffer, result, labels);
     if (buffer.size() >= kFlushBytes) {
       file.write({buffer.data(), buffer.size()});
       buffer.clear();
@@ -477,10 +352,11 @@ void write_csv(AtomicFile& file, const std::vector<Result>& results) {
 
 }  // namespace
 
-std::string timeseries_csv(const std::vector<Result>& results) {
+std::string timeseries_csv(const Scenario& scenario, const std::vector<Result>& results) {
+  const CsvLabels labels(scenario);
   fmt::memory_buffer buffer;
-  buffer.append(kCsvHeader);
-  for (const Result& result : results) append_csv_rows(buffer, result);
+  append_text(buffer, kCsvHeader);
+  for (const Result& result : results) append_csv_rows(buffer, result, labels);
   return fmt::to_string(buffer);
 }
 
@@ -494,46 +370,13 @@ std::string summary_json(const Scenario& scenario, const std::vector<Result>& re
   }
   const json summary = {
       {"patchrace_version", PATCHRACE_VERSION},
-      {"scenario", scenario_json(scenario)},
+      {"scenario", detail::scenario_json(scenario)},
       {"seed", seed},
       {"seed_source", seed_source_name(source)},
       {"replicates", std::move(replicates)},
       {"ensemble", ensemble_json(results)},
   };
   return summary.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
-}
-
-std::string summary_text(const Scenario& scenario, const std::vector<Result>& results,
-                         std::uint64_t seed, double wall_seconds) {
-  using F = const Figures&;
-  const std::size_t n = results.size();
-  const std::uint64_t hosts = scenario.population.hosts;
-  std::string out = fmt::format("{} — {}, {} vulnerable hosts, {} replicate{}{}, seed {}\n",
-                                scenario.name, scenario.worm.name, detail::format_count(hosts), n,
-                                n == 1 ? "" : "s", n > 1 ? " (median [min–max])" : "", seed);
-  if (n == 0) return out;
-  const Stats infected = count_stats(results, [](F f) { return f.final_infected; });
-  out += fmt::format(kRowFormat, "final infected",
-                     fmt::format("{} ({}){}", detail::format_count(infected.median),
-                                 percent_of(infected.median, hosts), count_range(infected, n)));
-  if (scenario.cleanup.enabled || (scenario.patching.enabled && scenario.patching.cures_infected)) {
-    out += fmt::format(kRowFormat, "ever infected",
-                       count_cell(count_stats(results, [](F f) { return f.total_infected; }), n));
-  }
-  const Stats peak = count_stats(results, [](F f) { return f.peak_new_per_minute; });
-  const Stats peak_at = count_stats(results, [](F f) { return f.peak_minute_start; });
-  out += fmt::format(kRowFormat, "peak new infections/min",
-                     fmt::format("{} (at {}){}", detail::format_count(peak.median),
-                                 detail::format_duration(peak_at.median), count_range(peak, n)));
-  append_time_rows(out, results);
-  out += fmt::format(kRowFormat, "patched",
-                     count_cell(count_stats(results, [](F f) { return f.final_patched; }), n));
-  if (scenario.cleanup.enabled || scenario.patching.cures_infected) {
-    out += fmt::format(kRowFormat, "cleaned",
-                       count_cell(count_stats(results, [](F f) { return f.final_cleaned; }), n));
-  }
-  append_wall_row(out, results, wall_seconds);
-  return out;
 }
 
 void write_outputs(const std::string& dir, const Scenario& scenario,
@@ -545,7 +388,7 @@ void write_outputs(const std::string& dir, const Scenario& scenario,
     if (fs::is_directory(base / name, ec)) throw_write_error(base / name, EISDIR);
   }
   AtomicFile csv(base / kCsvName);
-  write_csv(csv, results);
+  write_csv(csv, scenario, results);
   AtomicFile json_file(base / kJsonName);
   json_file.write(summary_json(scenario, results, seed, source));
   json_file.finish();
