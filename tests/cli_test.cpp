@@ -276,6 +276,110 @@ seed = 3
   EXPECT_EQ(summary.at("scenario").at("patching").at("services").at(0).at("rings").size(), 2u);
 }
 
+/// A small scenario with a [sweep] of the bad patch's probability.
+constexpr const char* kSweepScenario = R"(name = "sweep-test"
+[population]
+hosts = 2000
+[worm]
+scan_rate = 0.001
+[patching]
+release = 0
+[[patching.policies]]
+group = "all"
+kind = "central"
+service = "s"
+[[patching.services]]
+name = "s"
+capacity = 1000
+[patching.bad_patch]
+probability = 0.1
+[run]
+duration = "3d"
+report_interval = "1h"
+seed = 7
+replicates = 2
+[sweep]
+key = "patching.bad_patch.probability"
+values = [0, 0.2, 0.5]
+)";
+
+TEST_F(CliTest, SweepRunsEveryValueAndWritesCsvAndJson) {
+  write_file(work() / "s.toml", kSweepScenario);
+  const Outcome o = run({"sweep", "s.toml", "--threads", "2", "--out", "out"});
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  EXPECT_EQ(o.err, "");
+  EXPECT_NE(o.out.find("sweep-test — sweep of patching.bad_patch.probability over 3 values, 2 "
+                       "replicates each (medians), seed 7\n"),
+            std::string::npos)
+      << o.out;
+  EXPECT_NE(o.out.find("wrote out/sweep.csv and out/sweep.json\n"), std::string::npos);
+  const std::string csv = read_file(work() / "out" / "sweep.csv");
+  EXPECT_EQ(csv.substr(0, csv.find('\n') + 1),
+            "value,replicate,total_infected,final_infected,final_patched,final_cleaned,"
+            "time_to_50_s,patched_at_start,breaks,outage_host_hours\n");
+  EXPECT_EQ(line_count(csv), 3u * 2u + 1u);
+  EXPECT_EQ(csv.find("\n0,0,"), csv.find('\n'));  // first row: value 0, replicate 0
+  const json summary = json::parse(read_file(work() / "out" / "sweep.json"));
+  EXPECT_EQ(summary.at("key"), "patching.bad_patch.probability");
+  EXPECT_EQ(summary.at("seed"), 7);
+  ASSERT_EQ(summary.at("points").size(), 3u);
+  EXPECT_EQ(summary.at("points")[1].at("value"), "0.2");
+  // No breaks without a bad patch, more with a worse one.
+  const auto breaks = [&](int i) {
+    return summary.at("points")[i].at("ensemble").at("breaks").at("median").get<double>();
+  };
+  EXPECT_EQ(breaks(0), 0.0);
+  EXPECT_LT(breaks(1), breaks(2));
+  EXPECT_EQ(work_files(), (std::vector<std::string>{"out", "out/sweep.csv", "out/sweep.json", "s.toml"}));
+}
+
+TEST_F(CliTest, SweepOfThePatchTimingPresetShowsTheTradeOff) {
+  const Outcome o = run({"sweep", "--preset", "patch-timing", "--replicates", "1", "--threads", "2",
+                         "-q", "--out", "pt"});
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  EXPECT_EQ(o.out, "");
+  const json summary = json::parse(read_file(work() / "pt" / "sweep.json"));
+  const auto& points = summary.at("points");
+  ASSERT_GE(points.size(), 3u);
+  const auto median = [&](std::size_t i, const char* figure) {
+    return points[i].at("ensemble").at(figure).at("median").get<double>();
+  };
+  // Longer QA: fewer bad-patch outage hours, more infections.
+  const std::size_t last = points.size() - 1;
+  EXPECT_GT(median(0, "outage_host_hours"), 3 * median(last, "outage_host_hours"));
+  EXPECT_GT(median(last, "total_infected"), 100 * median(0, "total_infected"));
+}
+
+TEST_F(CliTest, SweepReportsBadInput) {
+  write_file(work() / "plain.toml", R"(name = "plain"
+[population]
+hosts = 10
+[worm]
+scan_rate = 1
+[run]
+duration = "1h"
+report_interval = "1h"
+)");
+  expect_bad_input({"sweep", "plain.toml"},
+                   "plain.toml: has no [sweep] table; a sweep needs one with 'key' (a scenario key "
+                   "such as \"patching.bad_patch.probability\") and 'values' (an array)",
+                   {"plain.toml"});
+  expect_bad_input({"sweep"}, "give the scenario file or --preset whose [sweep] to run",
+                   {"plain.toml"});
+  expect_bad_input({"sweep", "--preset", "codered-2001"},
+                   "preset:codered-2001: has no [sweep] table; a sweep needs one with 'key' (a "
+                   "scenario key such as \"patching.bad_patch.probability\") and 'values' (an array)",
+                   {"plain.toml"});
+  write_file(work() / "bad.toml", std::string(kSweepScenario) + "\n");
+  std::string text = read_file(work() / "bad.toml");
+  text.replace(text.find("[0, 0.2, 0.5]"), 13, "[0, 2]");
+  write_file(work() / "bad.toml", text);
+  expect_bad_input({"sweep", "bad.toml"},
+                   "bad.toml:24:14: patching.bad_patch.probability must be in [0, 1] (a "
+                   "probability), got 2 (with patching.bad_patch.probability = 2, sweep.values[1])",
+                   {"bad.toml", "plain.toml"});
+}
+
 TEST_F(CliTest, VersionPrintsTheVersion) {
   const Outcome o = run({"--version"});
   EXPECT_EQ(o.exit_code, 0);
@@ -285,7 +389,8 @@ TEST_F(CliTest, VersionPrintsTheVersion) {
 
 TEST_F(CliTest, HelpOfEveryCommandExitsZero) {
   for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
-           {"--help"}, {"run", "--help"}, {"presets", "--help"}, {"validate", "--help"}}) {
+           {"--help"}, {"run", "--help"}, {"sweep", "--help"}, {"presets", "--help"},
+           {"validate", "--help"}}) {
     const Outcome o = run(args);
     EXPECT_EQ(o.exit_code, 0) << args[0];
     EXPECT_NE(o.out.find("Usage: patchrace"), std::string::npos) << o.out;
@@ -410,7 +515,7 @@ TEST_F(CliTest, ErrorScenarioTooLargeForMemory) {
 }
 
 TEST_F(CliTest, ErrorNoCommand) {
-  expect_bad_input({}, "no command given, expected run, presets or validate (see --help)");
+  expect_bad_input({}, "no command given, expected run, sweep, presets or validate (see --help)");
 }
 
 }  // namespace

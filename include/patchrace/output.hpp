@@ -13,6 +13,9 @@ namespace patchrace {
 /// Where a run's seed came from, recorded in every output.
 enum class SeedSource { kScenario, kCommandLine, kPicked };
 
+/// The name a seed source is written with: "scenario", "command-line", "picked".
+[[nodiscard]] const char* seed_source_name(SeedSource source);
+
 /// Writes `dir`/timeseries.csv (see timeseries_csv()) and `dir`/summary.json (see
 /// summary_json()). Creates `dir` if needed. Each file is written to a temporary name in
 /// `dir` and renamed into place, so a reader never sees a partial file.

@@ -11,7 +11,7 @@
 
 namespace patchrace::cli {
 
-/// Options of `patchrace run`, as given on the command line.
+/// Options of `patchrace run` and `patchrace sweep`, as given on the command line.
 struct RunOptions {
   std::string scenario_file;                // empty: use `preset`
   std::string preset;                       // empty: the default preset
@@ -33,8 +33,10 @@ int presets_command(const std::string& name);
 /// at the first invalid file by throwing patchrace::InvalidScenario.
 int validate_command(const std::vector<std::string>& files);
 
-/// Throws patchrace::UsageError if `dir` cannot be created or written, without creating
-/// anything: the nearest existing ancestor must be a writable directory.
-void check_output_dir(const std::string& dir);
+/// `patchrace sweep`: loads the scenario and expands its [sweep], runs every value's
+/// ensemble with the same seed (common random numbers: differences between values are
+/// not sampling noise of different streams), prints a table and writes sweep.csv and
+/// sweep.json.
+int sweep_command(const RunOptions& options);
 
 }  // namespace patchrace::cli

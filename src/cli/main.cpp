@@ -56,6 +56,7 @@ CLI::Validator integer_in(std::uint64_t min, std::uint64_t max) {
 /// Everything the command line can set.
 struct CommandLine {
   RunOptions run;
+  RunOptions sweep;
   std::string preset_name;
   std::vector<std::string> validate_files;
   std::uint64_t seed = 0;
@@ -65,10 +66,13 @@ struct CommandLine {
 /// Subcommands and options handles, to see after parsing what was given.
 struct Parsed {
   CLI::App* run = nullptr;
+  CLI::App* sweep = nullptr;
   CLI::App* presets = nullptr;
   CLI::App* validate = nullptr;
   CLI::Option* seed = nullptr;
   CLI::Option* replicates = nullptr;
+  CLI::Option* sweep_seed = nullptr;
+  CLI::Option* sweep_replicates = nullptr;
 };
 
 Parsed add_run(CLI::App& app, CommandLine& cl) {
@@ -95,10 +99,34 @@ Parsed add_run(CLI::App& app, CommandLine& cl) {
   return p;
 }
 
+/// `sweep` takes the options of `run`, with the scenario's [sweep] run value by value.
+void add_sweep(CLI::App& app, CommandLine& cl, Parsed& p) {
+  p.sweep = app.add_subcommand(
+      "sweep", "Run a scenario once per value of its [sweep] and write sweep.csv and sweep.json");
+  p.sweep->add_option("SCENARIO", cl.sweep.scenario_file, "Scenario TOML file with a [sweep] table");
+  p.sweep->add_option("--preset", cl.sweep.preset, "Sweep a built-in preset (e.g. patch-timing)");
+  p.sweep_seed = p.sweep
+                     ->add_option("--seed", cl.seed,
+                                  "Random seed, the same for every value (default: the "
+                                  "scenario's run.seed, else one is picked and printed)")
+                     ->check(integer_in(0, std::numeric_limits<std::uint64_t>::max()));
+  p.sweep_replicates = p.sweep
+                           ->add_option("--replicates", cl.replicates,
+                                        "Replicates per value, overrides run.replicates")
+                           ->check(integer_in(1, 1'000'000));
+  p.sweep->add_option("--threads", cl.sweep.threads, "Worker threads (0: one per hardware thread)")
+      ->check(integer_in(0, 1024))
+      ->capture_default_str();
+  cl.sweep.out = "patchrace-sweep";
+  p.sweep->add_option("--out", cl.sweep.out, "Output directory")->capture_default_str();
+  p.sweep->add_flag("-q,--quiet", cl.sweep.quiet, "Print no table and no progress bar");
+}
+
 Parsed build_app(CLI::App& app, CommandLine& cl) {
   app.set_version_flag("--version", "patchrace " PATCHRACE_VERSION);
   app.require_subcommand(0, 1);
   Parsed p = add_run(app, cl);
+  add_sweep(app, cl, p);
   p.presets = app.add_subcommand("presets", "List the built-in presets, or print one's TOML");
   p.presets->add_option("NAME", cl.preset_name, "Preset to print");
   p.validate = app.add_subcommand("validate", "Check scenario files without running them");
@@ -112,9 +140,15 @@ int dispatch(const Parsed& p, CommandLine& cl) {
     if (p.replicates->count() > 0) cl.run.replicates = cl.replicates;
     return patchrace::cli::run_command(cl.run);
   }
+  if (p.sweep->parsed()) {
+    if (p.sweep_seed->count() > 0) cl.sweep.seed = cl.seed;
+    if (p.sweep_replicates->count() > 0) cl.sweep.replicates = cl.replicates;
+    return patchrace::cli::sweep_command(cl.sweep);
+  }
   if (p.presets->parsed()) return patchrace::cli::presets_command(cl.preset_name);
   if (p.validate->parsed()) return patchrace::cli::validate_command(cl.validate_files);
-  throw patchrace::UsageError("no command given, expected run, presets or validate (see --help)");
+  throw patchrace::UsageError(
+      "no command given, expected run, sweep, presets or validate (see --help)");
 }
 
 /// Runs `body`, mapping every exception to its one-line message and exit code.

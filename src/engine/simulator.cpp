@@ -352,7 +352,7 @@ class Simulator {
     group_infected_.assign(groups, 0);
     group_breaks_.assign(groups, 0);
     group_half_life_.assign(groups, std::nullopt);
-    group_outage_.assign(groups, 0.0);
+    group_outages_done_.assign(groups, 0);
     group_broken_since_.assign(groups, 0.0);
     cleanup_ = scenario_.cleanup.enabled;
     if (cleanup_) {
@@ -458,8 +458,8 @@ class Simulator {
   /// A host broken by the bad patch is rolled back at time t: unpatched again.
   void roll_back(std::uint32_t host, double t) {
     ++result_.figures.events;
-    outage_done_ += scenario_.patching.bad_patch.outage;
-    group_outage_[patches_.group_of(host)] += scenario_.patching.bad_patch.outage;
+    ++outages_done_;
+    ++group_outages_done_[patches_.group_of(host)];
     broken_since_sum_ -= t - scenario_.patching.bad_patch.outage;
     group_broken_since_[patches_.group_of(host)] -= t - scenario_.patching.bad_patch.outage;
     offline_until_.erase(host);
@@ -952,7 +952,8 @@ class Simulator {
 
   /// Host-hours spent broken up to time t (from the release on).
   [[nodiscard]] double outage_host_hours(double t) const {
-    return (outage_done_ + static_cast<double>(broken()) * t - broken_since_sum_) / kHour;
+    const double done = static_cast<double>(outages_done_) * scenario_.patching.bad_patch.outage;
+    return (done + static_cast<double>(broken()) * t - broken_since_sum_) / kHour;
   }
 
   void record(double t) {
@@ -1020,7 +1021,9 @@ class Simulator {
       gf.final_cleaned = group_pool(g, kCleanedPool);
       gf.breaks = group_breaks_[g];
       const double broken_now = static_cast<double>(group_pool(g, kBroken) + group_pool(g, kBrokenInfected));
-      gf.outage_host_hours = (group_outage_[g] + broken_now * end - group_broken_since_[g]) / kHour;
+      const double done =
+          static_cast<double>(group_outages_done_[g]) * scenario_.patching.bad_patch.outage;
+      gf.outage_host_hours = (done + broken_now * end - group_broken_since_[g]) / kHour;
       f.groups.push_back(std::move(gf));
     }
   }
@@ -1045,11 +1048,11 @@ class Simulator {
   std::vector<std::uint64_t> group_infected_;  // hosts ever infected
   std::vector<std::uint64_t> group_breaks_;
   std::vector<std::optional<double>> group_half_life_;
-  std::vector<double> group_outage_;           // seconds of completed outages
+  std::vector<std::uint64_t> group_outages_done_;  // completed outages (each bad_patch.outage long)
   std::vector<double> group_broken_since_;     // sum of the break times of the hosts broken now
   std::vector<std::uint64_t> ring_patched_;
   std::uint64_t patched_at_start_ = 0;
-  double outage_done_ = 0.0;                   // seconds of completed outages
+  std::uint64_t outages_done_ = 0;             // completed outages (each bad_patch.outage long)
   double broken_since_sum_ = 0.0;              // sum of the break times of the hosts broken now
   std::vector<bool> explicit_seed_;            // while the patches before t = 0 run
   std::unordered_set<std::uint32_t> cleanup_when_back_;  // broken hosts whose cleanup fell due

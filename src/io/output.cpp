@@ -14,14 +14,10 @@
 // figures have the group (by name).
 #include "patchrace/output.hpp"
 
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cmath>
-#include <cstring>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -29,6 +25,8 @@
 #include <system_error>
 #include <utility>
 
+#include "io/atomic_file.hpp"
+#include "io/ensemble_json.hpp"
 #include "io/figure_stats.hpp"
 #include "io/scenario_json.hpp"
 #include "patchrace/error.hpp"
@@ -40,6 +38,9 @@ namespace fs = std::filesystem;
 using json = nlohmann::ordered_json;  // keys in the order written
 using detail::collect;
 using detail::collect_group;
+using detail::AtomicFile;
+using detail::create_output_dir;
+using detail::throw_write_error;
 
 constexpr std::string_view kCsvName = "timeseries.csv";
 constexpr std::string_view kJsonName = "summary.json";
@@ -130,17 +131,6 @@ void append_csv_rows(fmt::memory_buffer& out, const Result& result, const CsvLab
 // ---------------------------------------------------------------------------------------------
 // JSON
 
-const char* seed_source_name(SeedSource source) {
-  switch (source) {
-    case SeedSource::kScenario:
-      return "scenario";
-    case SeedSource::kCommandLine:
-      return "command-line";
-    case SeedSource::kPicked:
-      return "picked";
-  }
-  return "unknown";
-}
 
 json optional_json(const std::optional<double>& value) {
   return value ? json(*value) : json(nullptr);
@@ -237,7 +227,7 @@ json group_ensemble_json(const std::vector<Result>& results) {
   return out;
 }
 
-json ensemble_json(const std::vector<Result>& results) {
+json ensemble_json_of(const std::vector<Result>& results) {
   using F = const Figures&;
   json out = json::object();
   auto add = [&](const char* key, bool counts, auto get) {
@@ -269,72 +259,6 @@ json ensemble_json(const std::vector<Result>& results) {
   return out;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Files
-
-[[noreturn]] void throw_write_error(const fs::path& path, int error) {
-  throw UsageError(fmt::format("cannot write '{}': {}", path.string(), std::strerror(error)));
-}
-
-/// A file written under a temporary name next to its final path and renamed into place by
-/// commit(). Until then the final path is untouched; the destructor removes the temporary.
-class AtomicFile {
- public:
-  explicit AtomicFile(fs::path final_path)
-      : final_path_(std::move(final_path)),
-        temp_path_(final_path_.string() + fmt::format(".tmp-{}", ::getpid())) {
-    fd_ = ::open(temp_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-    if (fd_ < 0) throw_write_error(final_path_, errno);
-  }
-  AtomicFile(const AtomicFile&) = delete;
-  AtomicFile& operator=(const AtomicFile&) = delete;
-  ~AtomicFile() {
-    if (fd_ >= 0) ::close(fd_);
-    if (!committed_) ::unlink(temp_path_.c_str());
-  }
-
-  /// Writes all of `data`. Throws UsageError on failure.
-  void write(std::string_view data) {
-    while (!data.empty()) {
-      const ssize_t n = ::write(fd_, data.data(), data.size());
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) throw_write_error(final_path_, n < 0 ? errno : EIO);
-      data.remove_prefix(static_cast<std::size_t>(n));
-    }
-  }
-
-  /// Flushes the data to disk and closes the temporary. Throws UsageError on failure.
-  void finish() {
-    if (::fsync(fd_) != 0 && errno != EINVAL) throw_write_error(final_path_, errno);
-    const int fd = std::exchange(fd_, -1);
-    if (::close(fd) != 0) throw_write_error(final_path_, errno);
-  }
-
-  /// Renames the finished temporary over the final path. Throws UsageError on failure.
-  void commit() {
-    if (::rename(temp_path_.c_str(), final_path_.c_str()) != 0) {
-      throw_write_error(final_path_, errno);
-    }
-    committed_ = true;
-  }
-
- private:
-  fs::path final_path_;
-  std::string temp_path_;
-  int fd_ = -1;
-  bool committed_ = false;
-};
-
-void create_output_dir(const std::string& dir) {
-  if (dir.empty()) throw UsageError("the output directory must not be an empty path");
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (!ec && !fs::is_directory(dir, ec)) ec = std::make_error_code(std::errc::not_a_directory);
-  if (ec) {
-    throw UsageError(fmt::format("cannot create output directory '{}': {}", dir, ec.message()));
-  }
-}
-
 void write_csv(AtomicFile& file, const Scenario& scenario, const std::vector<Result>& results) {
   const CsvLabels labels(scenario);
   fmt::memory_buffer buffer;
@@ -351,6 +275,22 @@ void write_csv(AtomicFile& file, const Scenario& scenario, const std::vector<Res
 }
 
 }  // namespace
+
+const char* seed_source_name(SeedSource source) {
+  switch (source) {
+    case SeedSource::kScenario:
+      return "scenario";
+    case SeedSource::kCommandLine:
+      return "command-line";
+    case SeedSource::kPicked:
+      return "picked";
+  }
+  return "unknown";
+}
+
+nlohmann::ordered_json detail::ensemble_json(const std::vector<Result>& results) {
+  return ensemble_json_of(results);
+}
 
 std::string timeseries_csv(const Scenario& scenario, const std::vector<Result>& results) {
   const CsvLabels labels(scenario);
@@ -374,7 +314,7 @@ std::string summary_json(const Scenario& scenario, const std::vector<Result>& re
       {"seed", seed},
       {"seed_source", seed_source_name(source)},
       {"replicates", std::move(replicates)},
-      {"ensemble", ensemble_json(results)},
+      {"ensemble", ensemble_json_of(results)},
   };
   return summary.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
