@@ -343,7 +343,7 @@ TEST(Scenario, CountsReportedPointsLikeTheEngine) {
   Scenario s = campus();
   s.run.duration = 10;
   s.run.report_interval = 3;  // 0, 3, 6, 9, 10
-  EXPECT_EQ(estimated_memory_bytes(s), 1000u * 32 + 5u * (kSeriesCount + 1) * 8 + 4096);
+  EXPECT_EQ(estimated_memory_bytes(s), 1000u * 48 + 5u * (kSeriesCount + 1) * 8 + 4096);
 }
 
 TEST(Scenario, RejectsReplicatesOutsideOneToAMillion) {
@@ -366,7 +366,14 @@ TEST(Scenario, ReportsTheFirstBrokenRuleInDocumentOrder) {
 
 TEST(Scenario, EstimatesMemoryFromHostsAndReportedPoints) {
   Scenario s = campus();  // 1000 hosts, 1441 points
-  EXPECT_EQ(estimated_memory_bytes(s), 1000u * 32 + 1441u * (kSeriesCount + 1) * 8 + 4096);
+  EXPECT_EQ(estimated_memory_bytes(s), 1000u * 48 + 1441u * (kSeriesCount + 1) * 8 + 4096);
+  // Each management group adds its series, each deployment ring its count.
+  s.population.groups.resize(2);
+  s.patching.enabled = true;
+  s.patching.services.resize(1);
+  s.patching.services[0].rings.resize(3);
+  EXPECT_EQ(estimated_memory_bytes(s),
+            1000u * 48 + 1441u * (kSeriesCount + 1 + 2 * kGroupSeriesCount + 3) * 8 + 4096);
 }
 
 TEST(Scenario, EstimatedMemorySaturatesInsteadOfWrapping) {

@@ -435,19 +435,26 @@ void validate(const Scenario& scenario, const std::string& where) {
 }
 
 std::uint64_t estimated_memory_bytes(const Scenario& scenario) {
-  constexpr std::uint64_t kBytesPerHost = 32;
-  constexpr std::uint64_t kBytesPerPoint = (kSeriesCount + 1) * sizeof(double);
+  constexpr std::uint64_t kBytesPerHost = 48;  // the engine peaks at 42 (blaster-2003)
   constexpr std::uint64_t kFixedBytes = 4096;
+  // Reported rows: the time, the global series, each group's series, each ring's count.
+  std::uint64_t rows = kSeriesCount + 1 + scenario.population.groups.size() * kGroupSeriesCount;
+  if (scenario.patching.enabled) {
+    for (const auto& service : scenario.patching.services) {
+      rows += std::max<std::uint64_t>(1, service.rings.size());
+    }
+  }
+  const std::uint64_t bytes_per_point = rows * sizeof(double);
   const RunSpec& run = scenario.run;
   const bool times_usable = std::isfinite(run.duration) && std::isfinite(run.report_interval) &&
                             run.duration > 0 && run.report_interval > 0;
   const std::uint64_t points = times_usable ? reported_points(run) : 1;
   const std::uint64_t hosts = scenario.population.hosts;
   // Saturate rather than wrap: an absurd scenario must look huge, not small.
-  if (hosts > UINT64_MAX / 2 / kBytesPerHost || points > UINT64_MAX / 2 / kBytesPerPoint) {
+  if (hosts > UINT64_MAX / 2 / kBytesPerHost || points > UINT64_MAX / 2 / bytes_per_point) {
     return UINT64_MAX;
   }
-  return hosts * kBytesPerHost + points * kBytesPerPoint + kFixedBytes;
+  return hosts * kBytesPerHost + points * bytes_per_point + kFixedBytes;
 }
 
 std::string format_address(std::uint32_t address) {
