@@ -129,8 +129,17 @@ TEST(ReferenceFigures, BlasterMatchesTheAugust2003Counts) {
     local += r.figures.local_sweeps;
     // The wrong return address crashes the RPC service: more crashes than infections.
     EXPECT_GT(r.figures.crashes, r.figures.total_infected);
-    // 36 % patched at the start: 0.8 (1 - 2^(-26/30)), sd 0.0005 over 10^6 hosts.
-    EXPECT_NEAR(r.series[Series::kPatched][0] / 1e6, 0.8 * (1 - std::pow(2.0, -26.0 / 30.0)), 0.003);
+    // Patched at the start. Home users: 0.67 (1 - 2^(-26/30)), sd 0.0006 over 550,000.
+    ASSERT_EQ(r.figures.groups.size(), 3u);
+    EXPECT_NEAR(r.figures.groups[0].patched_at_start, 0.67 * (1 - std::pow(2.0, -26.0 / 30.0)), 0.003);
+    // The central service from Wednesday 16:00, 19 days before the worm, 3,125 hosts per
+    // working hour: test (2 % of 450,000: 9,000, done Thursday 10:53), 3 days of QA, pilot
+    // (45,000: Monday and Tuesday until 15:24), 7 days of QA, then broad: 1.6 h on Tuesday,
+    // three whole days and Monday 09:00-16:00, 5,000 + 75,000 + 21,875. The ring sizes
+    // follow the group draw (+-40 hosts), which moves the broad start by a few dozen hosts.
+    const double central = r.figures.groups[1].patched_at_start * static_cast<double>(r.figures.groups[1].hosts) +
+                           r.figures.groups[2].patched_at_start * static_cast<double>(r.figures.groups[2].hosts);
+    EXPECT_NEAR(central, 9000 + 45000 + 5000 + 75000 + 21875, 100);
   }
   std::sort(day3.begin(), day3.end());
   std::sort(day4.begin(), day4.end());
