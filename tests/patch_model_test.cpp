@@ -330,3 +330,49 @@ TEST(PatchModel, GroupCleanupDelaysApplyPerGroup) {
 
 }  // namespace
 }  // namespace patchrace
+
+namespace patchrace {
+namespace {
+
+TEST(PatchModel, InfectedHostsBrokenByThePatchStartANewSweepWhenRolledBack) {
+  Scenario s;
+  s.address_space.base = 0x0a000000;
+  s.address_space.prefix_length = 24;
+  s.population.hosts = 100;
+  s.worm.strategy = ScanStrategy::kSequential;
+  s.worm.sequential.batch = 1;
+  s.worm.scan_rate = 1000.0;
+  s.patching.enabled = true;
+  s.patching.release = 60.0;
+  PatchServiceSpec service;
+  service.name = "s";
+  service.capacity = 1e6;
+  s.patching.services = {service};
+  PatchPolicySpec p;
+  p.group = "all";
+  p.kind = PolicyKind::kCentral;
+  p.service = "s";
+  s.patching.policies = {p};
+  auto& bad = s.patching.bad_patch;
+  bad.enabled = true;
+  bad.probability = 1.0;
+  bad.half_life = 1000 * kDay;
+  bad.outage = kHour;
+  bad.fix_release = 1.5 * kHour;
+  s.run.duration = 3 * kHour;
+  s.run.report_interval = 10 * kMinute;
+  const Result r = simulate(s, 24, 0);
+  // Every host is infected within a second, broken by the patch at about a minute,
+  // back and sweeping anew an hour later, then patched for good by the fixed patch.
+  EXPECT_EQ(r.figures.total_infected, 100u);
+  EXPECT_EQ(r.figures.breaks, 100u);
+  EXPECT_EQ(r.figures.sweeps_started, 200u);
+  EXPECT_EQ(r.series[Series::kBroken][1], 100.0);  // at 10 min
+  EXPECT_EQ(r.series[Series::kInfected][1], 0.0);
+  EXPECT_EQ(r.series[Series::kInfected].back(), 100.0);  // patched, the worm still runs
+  EXPECT_EQ(r.figures.groups[0].final_patched, 100u);
+  EXPECT_DOUBLE_EQ(r.figures.outage_host_hours, 100.0);
+}
+
+}  // namespace
+}  // namespace patchrace
