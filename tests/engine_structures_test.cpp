@@ -1,15 +1,19 @@
 // The engine's data structures: host partition, next-member set, sum tree, the
-// address permutation and the event queue.
+// address permutation, the event queue and the prefix index.
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <set>
+#include <utility>
 #include <vector>
 
 #include "engine/event_queue.hpp"
 #include "engine/host_partition.hpp"
 #include "engine/next_set.hpp"
 #include "engine/permutation.hpp"
+#include "engine/prefix_index.hpp"
 #include "engine/rng.hpp"
 #include "engine/samplers.hpp"
 #include "engine/sum_tree.hpp"
@@ -153,6 +157,46 @@ TEST(EventQueue, OrdersByTimeThenKindThenId) {
   EXPECT_EQ(q.pop().id, 9u);
   EXPECT_EQ(q.pop().id, 5u);
   EXPECT_TRUE(q.empty());
+}
+
+TEST(PrefixIndex, AgreesWithBinarySearch) {
+  Rng rng(4, 0, StreamPurpose::kTest);
+  struct Case {
+    std::uint32_t base;
+    int bits;
+    std::size_t n;
+    bool clustered;
+  };
+  for (const Case& c : {Case{0, 32, 5000, false}, Case{0, 32, 5000, true}, Case{0x0a000000, 8, 3000, false},
+                        Case{0xc0a80000, 16, 70000, false}, Case{0x0a000000, 24, 0, false},
+                        Case{0x0a000000, 24, 1, false}, Case{0x0a0b0c00, 0, 1, false}}) {
+    const std::uint64_t space = std::uint64_t{1} << c.bits;
+    std::vector<std::uint32_t> keys;
+    for (std::size_t i = 0; i < c.n; ++i) {
+      // Clustered: most keys inside a few narrow blocks.
+      std::uint64_t offset = sample_index(rng, space);
+      if (c.clustered && i % 8 != 0) offset = (i % 3) * (space / 3) + sample_index(rng, 4096);
+      keys.push_back(c.base + static_cast<std::uint32_t>(offset));
+    }
+    std::sort(keys.begin(), keys.end());
+    const PrefixIndex index(keys, c.base, c.bits);
+    auto check = [&](std::uint64_t offset) {
+      const std::size_t expected =
+          offset >= space ? keys.size()
+                          : static_cast<std::size_t>(
+                                std::lower_bound(keys.begin(), keys.end(), c.base + static_cast<std::uint32_t>(offset)) -
+                                keys.begin());
+      ASSERT_EQ(index.lower_bound(keys, offset), expected) << "offset " << offset << " bits " << c.bits;
+    };
+    for (int k = 0; k < 20000; ++k) check(sample_index(rng, space));
+    for (std::uint32_t key : keys) {
+      check(key - c.base);
+      check(std::uint64_t{key - c.base} + 1);
+    }
+    check(0);
+    check(space - 1);
+    check(space);
+  }
 }
 
 }  // namespace

@@ -36,6 +36,7 @@
 #include "engine/next_set.hpp"
 #include "engine/sum_tree.hpp"
 #include "engine/permutation.hpp"
+#include "engine/prefix_index.hpp"
 #include "engine/rng.hpp"
 #include "engine/samplers.hpp"
 #include "engine/worm_model.hpp"
@@ -608,10 +609,11 @@ class Simulator {
   /// Builds the walk order and the set of hosts a sweep must stop at.
   void setup_walk(std::uint64_t seed, std::uint64_t replicate) {
     const ScanStrategy strategy = model_.strategy();
+    const int bits = 32 - scenario_.address_space.prefix_length;
     if (strategy == ScanStrategy::kSequential) {
       walk_ = NextSet(host_count());
+      walk_index_ = PrefixIndex(hosts_.address, scenario_.address_space.base, bits);
     } else if (strategy == ScanStrategy::kPermutation) {
-      const int bits = 32 - scenario_.address_space.prefix_length;
       permutation_.emplace(Rng(seed, replicate, StreamPurpose::kEngine, 7).next_u64(), bits);
       std::vector<std::uint64_t> keyed(host_count());
       for (std::uint32_t h = 0; h < host_count(); ++h) {
@@ -626,6 +628,7 @@ class Simulator {
         walk_host_[r] = static_cast<std::uint32_t>(keyed[r]);
       }
       walk_ = NextSet(host_count());
+      walk_index_ = PrefixIndex(walk_position_, 0, bits);
       if (scenario_.worm.permutation.dormant_after > 0) dormant_.assign(host_count(), false);
     }
   }
@@ -642,10 +645,7 @@ class Simulator {
   [[nodiscard]] std::uint64_t walk_rank(std::uint32_t host) const {
     if (walk_host_.empty()) return host;
     const std::uint32_t offset = hosts_.address[host] - scenario_.address_space.base;
-    const std::uint32_t position = permutation_->inverse(offset);
-    return static_cast<std::uint64_t>(
-        std::lower_bound(walk_position_.begin(), walk_position_.end(), position) -
-        walk_position_.begin());
+    return walk_index_.lower_bound(walk_position_, permutation_->inverse(offset));
   }
 
   /// A host no sweep needs to stop at any more (patched or cleaned).
@@ -655,16 +655,7 @@ class Simulator {
 
   /// Walk rank of the first host at or after walk position `position`.
   [[nodiscard]] std::uint64_t first_rank_at_or_after(std::uint64_t position) const {
-    if (walk_position_.empty()) {
-      const std::uint32_t address = scenario_.address_space.base + static_cast<std::uint32_t>(position);
-      if (position >= scenario_.address_space.size()) return host_count();
-      return static_cast<std::uint64_t>(
-          std::lower_bound(hosts_.address.begin(), hosts_.address.end(), address) -
-          hosts_.address.begin());
-    }
-    return static_cast<std::uint64_t>(
-        std::lower_bound(walk_position_.begin(), walk_position_.end(), position) -
-        walk_position_.begin());
+    return walk_index_.lower_bound(walk_position_.empty() ? hosts_.address : walk_position_, position);
   }
 
   /// Starts the walk of a newly infected host at time t.
@@ -882,6 +873,7 @@ class Simulator {
   std::optional<AddressPermutation> permutation_;
   std::vector<std::uint32_t> walk_position_;   // permutation: walk position of each rank
   std::vector<std::uint32_t> walk_host_;       // permutation: host at each rank
+  PrefixIndex walk_index_;                     // first rank at or after a walk position
   std::vector<Scanner> scanners_;
   std::vector<std::uint32_t> free_scanners_;
   std::vector<bool> dormant_;                  // permutation with dormancy: host stopped scanning
