@@ -1,5 +1,6 @@
 // The engine's data structures: host partition, next-member set, sum tree, the
-// address permutation, the event queue and the prefix index.
+// address permutation, the event queue, the arrival queue, the agenda and the
+// prefix index.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -9,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "engine/agenda.hpp"
+#include "engine/arrival_queue.hpp"
 #include "engine/event_queue.hpp"
 #include "engine/host_partition.hpp"
 #include "engine/next_set.hpp"
@@ -157,6 +160,90 @@ TEST(EventQueue, OrdersByTimeThenKindThenId) {
   EXPECT_EQ(q.pop().id, 9u);
   EXPECT_EQ(q.pop().id, 5u);
   EXPECT_TRUE(q.empty());
+}
+
+TEST(ArrivalQueue, OrdersByTimeThenId) {
+  ArrivalQueue q;
+  q.push(2.0, 5);
+  q.push(1.0, 9);
+  q.push(1.0, 3);
+  q.push(std::numeric_limits<double>::infinity(), 4);
+  q.push(1e9, 7);
+  EXPECT_EQ(q.size(), 5u);
+  EXPECT_EQ(q.next_time(), 1.0);
+  EXPECT_EQ(q.pop(), 3u);
+  EXPECT_EQ(q.pop(), 9u);
+  EXPECT_EQ(q.pop(), 5u);
+  EXPECT_EQ(q.pop(), 7u);
+  EXPECT_EQ(q.pop(), 4u);
+  EXPECT_TRUE(q.empty());
+  EXPECT_EQ(q.next_time(), std::numeric_limits<double>::infinity());
+}
+
+/// Ids rescheduled as a simulation does: each taken id comes back later (at a
+/// random delay, sometimes the same time as another, sometimes very far), or
+/// leaves; new ids join. The order must equal that of a std::set of (time, id).
+void expect_same_order_as_set(std::uint64_t seed, double far_share) {
+  ArrivalQueue q;
+  std::set<std::pair<double, std::uint32_t>> reference;
+  Rng rng(seed, 0, StreamPurpose::kTest);
+  std::uint32_t next_id = 0;
+  auto push = [&](double time) {
+    q.push(time, next_id);
+    reference.insert({time, next_id});
+    ++next_id;
+  };
+  for (int i = 0; i < 50; ++i) push(rng.uniform() * 10.0);
+  double now = 0.0;
+  for (int step = 0; step < 200000 && !reference.empty(); ++step) {
+    ASSERT_EQ(q.size(), reference.size());
+    const auto expected = *reference.begin();
+    reference.erase(reference.begin());
+    const auto upcoming = q.upcoming();
+    ASSERT_GE(upcoming.size(), std::min<std::size_t>(q.size(), ArrivalQueue::kLookahead));
+    auto it = reference.begin();
+    for (std::size_t k = 1; k < upcoming.size() && it != reference.end(); ++k, ++it) {
+      ASSERT_EQ(upcoming[k].id, it->second);
+    }
+    ASSERT_EQ(q.next_time(), expected.first);
+    const std::uint32_t id = q.pop();
+    ASSERT_EQ(id, expected.second) << "step " << step;
+    now = expected.first;
+    const double u = rng.uniform();
+    if (u < 0.02) continue;  // leaves
+    double time = now + -std::log(rng.uniform_positive()) * (rng.uniform() < far_share ? 1e4 : 1.0);
+    if (u < 0.05) time = now;                                             // due at once
+    if (u < 0.08 && !reference.empty()) time = reference.rbegin()->first;  // a tie
+    q.push(time, id);
+    reference.insert({time, id});
+    if (u > 0.97 && next_id < 100000) push(now + rng.uniform());
+  }
+}
+
+TEST(ArrivalQueue, TakesArrivalsInTheOrderOfTimeAndIdUnderRescheduling) {
+  expect_same_order_as_set(1, 0.0);
+  expect_same_order_as_set(2, 0.1);
+  expect_same_order_as_set(3, 0.6);
+}
+
+TEST(Agenda, OrdersArrivalsAndOtherEventsByTimeThenKindThenId) {
+  Agenda a;
+  a.push(2.0, 5, EventKind::kScannerArrival);
+  a.push(1.0, 9, EventKind::kScannerArrival);
+  a.push(1.0, 3, EventKind::kScannerArrival);
+  a.push(1.0, 7, EventKind::kCrashReturn);
+  a.push(1.0, 8, EventKind::kSeedInfection);
+  a.push(3.0, 1, EventKind::kCrashReturn);
+  EXPECT_EQ(a.next_time(), 1.0);
+  const std::pair<std::uint32_t, EventKind> expected[] = {
+      {8, EventKind::kSeedInfection},  {7, EventKind::kCrashReturn},    {3, EventKind::kScannerArrival},
+      {9, EventKind::kScannerArrival}, {5, EventKind::kScannerArrival}, {1, EventKind::kCrashReturn}};
+  for (const auto& [id, kind] : expected) {
+    const ScheduledEvent e = a.pop();
+    EXPECT_EQ(e.id, id);
+    EXPECT_EQ(e.kind, kind);
+  }
+  EXPECT_TRUE(a.empty());
 }
 
 TEST(PrefixIndex, AgreesWithBinarySearch) {

@@ -16,7 +16,8 @@
 // Sweeping strategies (sequential, permutation) are exact per scanner: each
 // scanner's next event is its arrival at the next host ahead of it on its walk that
 // could change (susceptible or offline; for permutation also infected, which makes
-// it jump), found through a NextSet; scanners wait in the event queue.
+// it jump), found through a NextSet; scanners wait in a calendar queue
+// (ArrivalQueue) beside the heap of the few other scheduled events.
 //
 // Scheduled changes (patch release, report times, queued events) end the current
 // exponential waiting time; by memorylessness a fresh one is drawn afterwards.
@@ -30,7 +31,7 @@
 
 #include <fmt/format.h>
 
-#include "engine/event_queue.hpp"
+#include "engine/agenda.hpp"
 #include "engine/host_partition.hpp"
 #include "engine/local_preference.hpp"
 #include "engine/next_set.hpp"
@@ -110,7 +111,7 @@ class Simulator {
       // and queued arrivals, so the vectors never grow past it by doubling.
       const std::size_t most = susceptible() + infected();
       scanners_.reserve(most);
-      queue_.reserve(most + 1024);
+      queue_.reserve(most, 1024);
     }
     seed_infections();
     const std::size_t points = report_point_count(scenario.run);
@@ -743,9 +744,27 @@ class Simulator {
     queue_.push(arrival, id, EventKind::kScannerArrival);
   }
 
+  /// Hints the processor to fetch what the next arrivals read: the records of the
+  /// scanners a few arrivals ahead, and for the nearer ones (whose records should
+  /// have arrived) the state of the scanning host and of its target.
+  void prefetch_arrivals() {
+    constexpr std::size_t kRecordAhead = 8, kHostsAhead = 4;
+    const auto next = queue_.upcoming_arrivals();
+    if (next.size() > kRecordAhead) __builtin_prefetch(&scanners_[next[kRecordAhead].id]);
+    if (next.size() > kHostsAhead) {
+      const Scanner& s = scanners_[next[kHostsAhead].id];
+      pools_.prefetch_host(s.self);
+      pools_.prefetch_host(walk_host(s.rank));
+      if (s.rank + 1 < host_count()) {
+        __builtin_prefetch(walk_position_.empty() ? &hosts_.address[s.rank + 1] : &walk_position_[s.rank + 1]);
+      }
+    }
+  }
+
   /// Scanner `id` probes its target at time t. (Infecting the target starts a new
   /// scanner, which may move scanners_: the record is copied first.)
   void scanner_arrives(std::uint32_t id, double t) {
+    prefetch_arrivals();
     const Scanner s = scanners_[id];
     if (!is_infected_pool(pools_.pool_of(s.self)) || (!dormant_.empty() && dormant_[s.self])) {
       free_scanners_.push_back(id);  // cleaned or cured since: it no longer scans
@@ -867,7 +886,7 @@ class Simulator {
   std::vector<std::int64_t> active_scanners_;  // scanning hosts per link class
   std::array<std::uint64_t, kLookahead> target_words_{};
   int next_word_ = 0;
-  EventQueue queue_;
+  Agenda queue_;
   // Sweeping strategies.
   NextSet walk_{0};                            // walk ranks a sweep must stop at
   std::optional<AddressPermutation> permutation_;
