@@ -122,6 +122,36 @@ TEST(SumTree, FindsInProportionAndWithinARange) {
   EXPECT_EQ(tree.find(3.5), 4u);
 }
 
+TEST(SumTree, AgreesWithALinearScanOverManyLevels) {
+  Rng rng(5, 0, StreamPurpose::kTest);
+  for (const std::size_t n : {std::size_t{1}, std::size_t{8}, std::size_t{9}, std::size_t{700}, std::size_t{70000}}) {
+    SumTree tree(n);
+    std::vector<double> w(n, 0.0);
+    for (int step = 0; step < 3000; ++step) {
+      const std::size_t i = sample_index(rng, n);
+      w[i] = rng.uniform() < 0.3 ? 0.0 : static_cast<double>(sample_index(rng, 1000));  // integer weights: exact sums
+      tree.set(i, w[i]);
+    }
+    double total = 0.0;
+    for (double x : w) total += x;
+    ASSERT_EQ(tree.total(), total);
+    for (int k = 0; k < 200; ++k) {
+      const std::size_t i = sample_index(rng, n + 1);
+      double prefix = 0.0;
+      for (std::size_t j = 0; j < i; ++j) prefix += w[j];
+      ASSERT_EQ(tree.prefix(i), prefix);
+      if (total == 0.0) continue;
+      const double u = std::floor(rng.uniform() * total);
+      std::size_t expected = 0;
+      for (double left = u; expected < n; ++expected) {
+        if (left < w[expected]) break;
+        left -= w[expected];
+      }
+      ASSERT_EQ(tree.find(u), expected) << "n " << n << " u " << u;
+    }
+  }
+}
+
 TEST(AddressPermutation, IsABijectionWithItsInverse) {
   for (int bits : {0, 1, 7, 12, 16}) {
     AddressPermutation p(12345, bits);

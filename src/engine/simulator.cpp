@@ -315,8 +315,12 @@ class Simulator {
 
   /// A scanning host started (+1) or stopped (-1) scanning.
   void scanning_changed(std::uint32_t host, int link, int delta) {
+    scanning_changed_in(local_ ? local_->block_of(host) : 0, link, delta);
+  }
+  /// The same for a host of (local preference) block `block`, known to the caller.
+  void scanning_changed_in(int block, int link, int delta) {
     active_scanners_[link] += delta;
-    if (local_) local_->scanning_changed(local_->block_of(host), link, delta);
+    if (local_) local_->scanning_changed(block, link, delta);
   }
 
   /// Rate of contacts by random-target strategies that change a host.
@@ -532,7 +536,7 @@ class Simulator {
     const std::uint32_t host =
         move_at(st, from, index, from == kSusceptibleNever ? kInfectedNever : kInfectedWillPatch);
     ++cumulative_infected_;
-    scanning_changed(host, model_.link_of(hosts_, host), +1);
+    scanning_changed_in(block, model_.link_of(hosts_, host), +1);
     count_infection(t);
   }
 
