@@ -737,6 +737,7 @@ class Simulator {
       distance = (walk_position(rank) + space - position) % space;
       if (distance == 0 && strictly_after) distance = space;  // a full lap back to itself
       arrival = time + static_cast<double>((phase + distance) / batch) * batch_seconds;
+      if (offline_until_.empty()) break;
       const auto back = offline_until_.find(walk_host(rank));
       if (back == offline_until_.end() || arrival >= back->second) break;
       ++searched;
