@@ -188,6 +188,7 @@ class Simulator {
   static constexpr double kPerMinute = 1.0 / kMinute;
   static constexpr int kLookahead = 8;  // contacts between drawing a target word and using it
   static constexpr int kLinearStrata = 8;  // above this, per-stratum counts live in SumTrees
+  static constexpr std::uint64_t kUnknownRank = std::numeric_limits<std::uint64_t>::max();
 
   /// Places the hosts and draws their types and link classes (placement stream).
   static HostAttributes place(const Scenario& scenario, std::uint64_t seed,
@@ -451,7 +452,8 @@ class Simulator {
   // ---- state changes ---------------------------------------------------------
 
   /// A susceptible host becomes infected at time t and, if it sweeps, starts its walk.
-  void infect(std::uint32_t host, double t) {
+  /// `rank`: the host's walk rank when the caller knows it (a sweep just reached it).
+  void infect(std::uint32_t host, double t, std::uint64_t rank = kUnknownRank) {
     const int pool = pools_.pool_of(host);
     move(host, pool == kSusceptibleNever ? kInfectedNever : kInfectedWillPatch);
     ++cumulative_infected_;
@@ -459,7 +461,7 @@ class Simulator {
     scanning_changed(host, link, +1);
     if (!model_.random_targets()) {
       if (model_.strategy() == ScanStrategy::kSequential) walk_.erase(host);
-      start_scanner(host, link, t);
+      start_scanner(host, link, t, rank);
     }
   }
 
@@ -663,18 +665,24 @@ class Simulator {
     return walk_index_.lower_bound(walk_position_.empty() ? hosts_.address : walk_position_, position);
   }
 
-  /// Starts the walk of a newly infected host at time t.
-  void start_scanner(std::uint32_t host, int link, double t) {
+  /// Starts the walk of a newly infected host at time t (`rank`: its walk rank, if known).
+  void start_scanner(std::uint32_t host, int link, double t, std::uint64_t rank) {
     Scanner s{};
     s.self = host;
     s.link = static_cast<std::uint8_t>(link);
     // Permutation (Staniford et al.): a new copy starts just after its own host's
-    // position on the shared walk.
-    const std::uint64_t start =
-        model_.strategy() == ScanStrategy::kSequential
-            ? sequential_start(host)
-            : (std::uint64_t{permutation_->inverse(hosts_.address[host] - scenario_.address_space.base)} + 1) %
-                  scenario_.address_space.size();
+    // position on the shared walk, where the first host is the next rank.
+    std::uint64_t start;
+    std::uint64_t first_rank = kUnknownRank;
+    if (model_.strategy() == ScanStrategy::kSequential) {
+      start = sequential_start(host);
+    } else if (rank != kUnknownRank) {
+      start = (std::uint64_t{walk_position(rank)} + 1) % scenario_.address_space.size();
+      first_rank = rank + 1;
+    } else {
+      start = (std::uint64_t{permutation_->inverse(hosts_.address[host] - scenario_.address_space.base)} + 1) %
+              scenario_.address_space.size();
+    }
     std::uint32_t id;
     if (!free_scanners_.empty()) {
       id = free_scanners_.back();
@@ -684,7 +692,7 @@ class Simulator {
       scanners_.emplace_back();
     }
     scanners_[id] = s;
-    schedule_from(id, start, 0, t, false);
+    schedule_from(id, start, 0, t, false, first_rank);
   }
 
   /// Blaster's start: own /16 with a lowered third byte, or a random /24.
@@ -709,13 +717,16 @@ class Simulator {
   /// Schedules scanner `id`'s next probe of a host that could change: the first
   /// member of the walk set at or after walk position `position`, where the probe
   /// of `position` leaves at `time` with batch phase `phase`. With `strictly_after`,
-  /// the host at `position` itself (just probed) is skipped.
+  /// the host at `position` itself (just probed) is skipped. `first_rank`: the rank
+  /// of the first host at or after `position`, when the caller knows it.
   void schedule_from(std::uint32_t id, std::uint64_t position, std::uint64_t phase, double time,
-                     bool strictly_after) {
+                     bool strictly_after, std::uint64_t first_rank = kUnknownRank) {
     Scanner& s = scanners_[id];
     const std::uint64_t space = scenario_.address_space.size();
     // Just past the current target its rank is known; a new start needs a search.
-    std::uint64_t from_rank = strictly_after ? std::uint64_t{s.rank} + 1 : first_rank_at_or_after(position);
+    std::uint64_t from_rank = strictly_after               ? std::uint64_t{s.rank} + 1
+                              : first_rank != kUnknownRank ? first_rank
+                                                           : first_rank_at_or_after(position);
     if (from_rank >= host_count()) from_rank = 0;
     const double rate = model_.link_rate(s.link);
     const std::uint64_t batch = model_.strategy() == ScanStrategy::kSequential
@@ -749,21 +760,23 @@ class Simulator {
     queue_.push(arrival, id, EventKind::kScannerArrival);
   }
 
-  /// Hints the processor to fetch what the next arrivals read: the records of the
-  /// scanners a few arrivals ahead, and for the nearer ones (whose records should
-  /// have arrived) the state of the scanning host and of its target.
+  /// Hints the processor to fetch what the next arrivals read, in three steps whose
+  /// loads should have arrived by the next: the scanner records a few arrivals
+  /// ahead; then the scanning host's state, the target's entry in the walk and the
+  /// next walk position; then the target's state.
   void prefetch_arrivals() {
-    constexpr std::size_t kRecordAhead = 8, kHostsAhead = 4;
+    constexpr std::size_t kRecordAhead = 9, kWalkAhead = 6, kTargetAhead = 3;
     const auto next = queue_.upcoming_arrivals();
     if (next.size() > kRecordAhead) __builtin_prefetch(&scanners_[next[kRecordAhead].id]);
-    if (next.size() > kHostsAhead) {
-      const Scanner& s = scanners_[next[kHostsAhead].id];
+    if (next.size() > kWalkAhead) {
+      const Scanner& s = scanners_[next[kWalkAhead].id];
       pools_.prefetch_host(s.self);
-      pools_.prefetch_host(walk_host(s.rank));
+      if (!walk_host_.empty()) __builtin_prefetch(&walk_host_[s.rank]);
       if (s.rank + 1 < host_count()) {
         __builtin_prefetch(walk_position_.empty() ? &hosts_.address[s.rank + 1] : &walk_position_[s.rank + 1]);
       }
     }
+    if (next.size() > kTargetAhead) pools_.prefetch_host(walk_host(scanners_[next[kTargetAhead].id].rank));
   }
 
   /// Scanner `id` probes its target at time t. (Infecting the target starts a new
@@ -785,7 +798,7 @@ class Simulator {
         const int type = type_of_stratum(pools_.stratum_of(target));
         const double u = rng_.uniform();
         if (u < model_.success(type)) {
-          infect(target, t);
+          infect(target, t, s.rank);
           count_infection(t);
         } else if (u < model_.weight(type)) {
           crash(target, t);
