@@ -24,7 +24,9 @@ class Agenda {
   [[nodiscard]] bool empty() { return arrivals_.empty() && events_.empty(); }
 
   /// Time of the next event (seconds), or +infinity when there is none.
-  [[nodiscard]] double next_time() { return std::min(events_.next_time(), arrivals_.next_time()); }
+  [[nodiscard]] double next_time() {
+    return arrivals_.empty() ? events_.next_time() : std::min(events_.next_time(), arrivals_.next_time());
+  }
 
   void push(double time, std::uint32_t id, EventKind kind) {
     if (kind == EventKind::kScannerArrival) {
