@@ -1,15 +1,22 @@
 // The engine's data structures: host partition, next-member set, sum tree, the
-// address permutation and the event queue.
+// address permutation, the event queue, the arrival queue, the agenda and the
+// prefix index.
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <set>
+#include <utility>
 #include <vector>
 
+#include "engine/agenda.hpp"
+#include "engine/arrival_queue.hpp"
 #include "engine/event_queue.hpp"
 #include "engine/host_partition.hpp"
 #include "engine/next_set.hpp"
 #include "engine/permutation.hpp"
+#include "engine/prefix_index.hpp"
 #include "engine/rng.hpp"
 #include "engine/samplers.hpp"
 #include "engine/sum_tree.hpp"
@@ -115,6 +122,36 @@ TEST(SumTree, FindsInProportionAndWithinARange) {
   EXPECT_EQ(tree.find(3.5), 4u);
 }
 
+TEST(SumTree, AgreesWithALinearScanOverManyLevels) {
+  Rng rng(5, 0, StreamPurpose::kTest);
+  for (const std::size_t n : {std::size_t{1}, std::size_t{8}, std::size_t{9}, std::size_t{700}, std::size_t{70000}}) {
+    SumTree tree(n);
+    std::vector<double> w(n, 0.0);
+    for (int step = 0; step < 3000; ++step) {
+      const std::size_t i = sample_index(rng, n);
+      w[i] = rng.uniform() < 0.3 ? 0.0 : static_cast<double>(sample_index(rng, 1000));  // integer weights: exact sums
+      tree.set(i, w[i]);
+    }
+    double total = 0.0;
+    for (double x : w) total += x;
+    ASSERT_EQ(tree.total(), total);
+    for (int k = 0; k < 200; ++k) {
+      const std::size_t i = sample_index(rng, n + 1);
+      double prefix = 0.0;
+      for (std::size_t j = 0; j < i; ++j) prefix += w[j];
+      ASSERT_EQ(tree.prefix(i), prefix);
+      if (total == 0.0) continue;
+      const double u = std::floor(rng.uniform() * total);
+      std::size_t expected = 0;
+      for (double left = u; expected < n; ++expected) {
+        if (left < w[expected]) break;
+        left -= w[expected];
+      }
+      ASSERT_EQ(tree.find(u), expected) << "n " << n << " u " << u;
+    }
+  }
+}
+
 TEST(AddressPermutation, IsABijectionWithItsInverse) {
   for (int bits : {0, 1, 7, 12, 16}) {
     AddressPermutation p(12345, bits);
@@ -153,6 +190,130 @@ TEST(EventQueue, OrdersByTimeThenKindThenId) {
   EXPECT_EQ(q.pop().id, 9u);
   EXPECT_EQ(q.pop().id, 5u);
   EXPECT_TRUE(q.empty());
+}
+
+TEST(ArrivalQueue, OrdersByTimeThenId) {
+  ArrivalQueue q;
+  q.push(2.0, 5);
+  q.push(1.0, 9);
+  q.push(1.0, 3);
+  q.push(std::numeric_limits<double>::infinity(), 4);
+  q.push(1e9, 7);
+  EXPECT_EQ(q.size(), 5u);
+  EXPECT_EQ(q.next_time(), 1.0);
+  EXPECT_EQ(q.pop(), 3u);
+  EXPECT_EQ(q.pop(), 9u);
+  EXPECT_EQ(q.pop(), 5u);
+  EXPECT_EQ(q.pop(), 7u);
+  EXPECT_EQ(q.pop(), 4u);
+  EXPECT_TRUE(q.empty());
+  EXPECT_EQ(q.next_time(), std::numeric_limits<double>::infinity());
+}
+
+/// Ids rescheduled as a simulation does: each taken id comes back later (at a
+/// random delay, sometimes the same time as another, sometimes very far), or
+/// leaves; new ids join. The order must equal that of a std::set of (time, id).
+void expect_same_order_as_set(std::uint64_t seed, double far_share) {
+  ArrivalQueue q;
+  std::set<std::pair<double, std::uint32_t>> reference;
+  Rng rng(seed, 0, StreamPurpose::kTest);
+  std::uint32_t next_id = 0;
+  auto push = [&](double time) {
+    q.push(time, next_id);
+    reference.insert({time, next_id});
+    ++next_id;
+  };
+  for (int i = 0; i < 50; ++i) push(rng.uniform() * 10.0);
+  double now = 0.0;
+  for (int step = 0; step < 200000 && !reference.empty(); ++step) {
+    ASSERT_EQ(q.size(), reference.size());
+    const auto expected = *reference.begin();
+    reference.erase(reference.begin());
+    const auto upcoming = q.upcoming();
+    ASSERT_GE(upcoming.size(), std::min<std::size_t>(q.size(), ArrivalQueue::kLookahead));
+    auto it = reference.begin();
+    for (std::size_t k = 1; k < upcoming.size() && it != reference.end(); ++k, ++it) {
+      ASSERT_EQ(upcoming[k].id, it->second);
+    }
+    ASSERT_EQ(q.next_time(), expected.first);
+    const std::uint32_t id = q.pop();
+    ASSERT_EQ(id, expected.second) << "step " << step;
+    now = expected.first;
+    const double u = rng.uniform();
+    if (u < 0.02) continue;  // leaves
+    double time = now + -std::log(rng.uniform_positive()) * (rng.uniform() < far_share ? 1e4 : 1.0);
+    if (u < 0.05) time = now;                                             // due at once
+    if (u < 0.08 && !reference.empty()) time = reference.rbegin()->first;  // a tie
+    q.push(time, id);
+    reference.insert({time, id});
+    if (u > 0.97 && next_id < 100000) push(now + rng.uniform());
+  }
+}
+
+TEST(ArrivalQueue, TakesArrivalsInTheOrderOfTimeAndIdUnderRescheduling) {
+  expect_same_order_as_set(1, 0.0);
+  expect_same_order_as_set(2, 0.1);
+  expect_same_order_as_set(3, 0.6);
+}
+
+TEST(Agenda, OrdersArrivalsAndOtherEventsByTimeThenKindThenId) {
+  Agenda a;
+  a.push(2.0, 5, EventKind::kScannerArrival);
+  a.push(1.0, 9, EventKind::kScannerArrival);
+  a.push(1.0, 3, EventKind::kScannerArrival);
+  a.push(1.0, 7, EventKind::kCrashReturn);
+  a.push(1.0, 8, EventKind::kSeedInfection);
+  a.push(3.0, 1, EventKind::kCrashReturn);
+  EXPECT_EQ(a.next_time(), 1.0);
+  const std::pair<std::uint32_t, EventKind> expected[] = {
+      {8, EventKind::kSeedInfection},  {7, EventKind::kCrashReturn},    {3, EventKind::kScannerArrival},
+      {9, EventKind::kScannerArrival}, {5, EventKind::kScannerArrival}, {1, EventKind::kCrashReturn}};
+  for (const auto& [id, kind] : expected) {
+    const ScheduledEvent e = a.pop();
+    EXPECT_EQ(e.id, id);
+    EXPECT_EQ(e.kind, kind);
+  }
+  EXPECT_TRUE(a.empty());
+}
+
+TEST(PrefixIndex, AgreesWithBinarySearch) {
+  Rng rng(4, 0, StreamPurpose::kTest);
+  struct Case {
+    std::uint32_t base;
+    int bits;
+    std::size_t n;
+    bool clustered;
+  };
+  for (const Case& c : {Case{0, 32, 5000, false}, Case{0, 32, 5000, true}, Case{0x0a000000, 8, 3000, false},
+                        Case{0xc0a80000, 16, 70000, false}, Case{0x0a000000, 24, 0, false},
+                        Case{0x0a000000, 24, 1, false}, Case{0x0a0b0c00, 0, 1, false}}) {
+    const std::uint64_t space = std::uint64_t{1} << c.bits;
+    std::vector<std::uint32_t> keys;
+    for (std::size_t i = 0; i < c.n; ++i) {
+      // Clustered: most keys inside a few narrow blocks.
+      std::uint64_t offset = sample_index(rng, space);
+      if (c.clustered && i % 8 != 0) offset = (i % 3) * (space / 3) + sample_index(rng, 4096);
+      keys.push_back(c.base + static_cast<std::uint32_t>(offset));
+    }
+    std::sort(keys.begin(), keys.end());
+    const PrefixIndex index(keys, c.base, c.bits);
+    auto check = [&](std::uint64_t offset) {
+      const std::size_t expected =
+          offset >= space ? keys.size()
+                          : static_cast<std::size_t>(
+                                std::lower_bound(keys.begin(), keys.end(), c.base + static_cast<std::uint32_t>(offset)) -
+                                keys.begin());
+      ASSERT_EQ(index.lower_bound(keys, offset), expected) << "offset " << offset << " bits " << c.bits;
+    };
+    for (int k = 0; k < 20000; ++k) check(sample_index(rng, space));
+    for (std::uint32_t key : keys) {
+      check(key - c.base);
+      check(std::uint64_t{key - c.base} + 1);
+    }
+    check(0);
+    check(space - 1);
+    check(space);
+  }
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // The engine's contracts: determinism, conservation of hosts, report grid, seeds,
-// patching at t = 0, host placement and the pool structure.
+// patching at t = 0, sweeps across organisation blocks, host placement and the pool
+// structure.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -7,6 +8,7 @@
 #include <set>
 
 #include "engine/rng.hpp"
+#include "model/placement.hpp"
 #include "model/radix_sort.hpp"
 #include "patchrace/ensemble.hpp"
 #include "patchrace/error.hpp"
@@ -185,6 +187,46 @@ TEST(Simulate, CuringPatchesCleanInfectedHosts) {
   EXPECT_GT(r.figures.final_cleaned, 0u);
   s.patching.cures_infected = false;
   EXPECT_EQ(simulate(s, 2, 0).figures.final_cleaned, 0u);
+}
+
+// Blaster on a clustered space: every sweep starts at the base of its own /24 (local
+// starts only, no backoff), so hosts outside the seed's /24 are found only by sweeps
+// that leave their block and walk on through empty space into the next blocks, in
+// address order. The seed's sweep leads (a host infected at address a starts at its
+// /24 base <= a, behind the sweep that infected it), so at the end exactly the hosts
+// from the seed's /24 base up to the address the seed's sweep has reached are infected.
+TEST(Simulate, SequentialSweepsCrossOrganisationBlocksInAddressOrder) {
+  Scenario s;
+  s.name = "blocks";
+  s.population.hosts = 400;
+  s.population.placement.kind = PlacementKind::kClustered;
+  s.population.placement.allocated = {Prefix{0x0a010000, 16}};  // 10.1.0.0/16
+  s.population.placement.block_sizes = {{24, 1.0}};
+  s.worm.strategy = ScanStrategy::kSequential;
+  s.worm.sequential = {.local_start = 1.0, .local_backoff = 1, .batch = 1};
+  s.worm.scan_rate = 10.0;
+  s.worm.seed_addresses = {0x0a010001};  // 10.1.0.1: its sweep starts at 10.1.0.0
+  s.run.duration = 3600.05;  // the seed's sweep reaches 10.1.0.0 + 36,000, between two probes
+  s.run.report_interval = 600;
+  const std::uint64_t seed = 5;
+  for (std::uint64_t replicate = 0; replicate < 3; ++replicate) {
+    detail::Rng placement(seed, replicate, detail::StreamPurpose::kPlacement);
+    const std::vector<std::uint32_t> hosts = detail::place_hosts(s, placement);
+    const std::uint32_t reached = 0x0a010000 + 36000;
+    std::set<std::uint32_t> blocks;
+    std::uint64_t expected = 0;
+    for (std::uint32_t a : hosts) {
+      if (a <= reached) {
+        ++expected;
+        blocks.insert(a >> 8);
+      }
+    }
+    ASSERT_GE(blocks.size(), 5u) << "the placement should put several blocks in the seed's way";
+    ASSERT_LT(expected, hosts.size()) << "the placement should leave hosts beyond the sweep's reach";
+    const Result r = simulate(s, seed, replicate);
+    EXPECT_EQ(r.figures.total_infected, expected) << "replicate " << replicate;
+    EXPECT_EQ(r.figures.local_sweeps, r.figures.sweeps_started);
+  }
 }
 
 TEST(Simulate, RejectsAnInvalidScenario) {

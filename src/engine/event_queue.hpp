@@ -13,8 +13,8 @@ namespace patchrace::detail {
 enum class EventKind : std::uint8_t {
   kSeedInfection = 0,  // id: host to infect (hit-list seeding window)
   kCrashReturn = 1,    // id: host coming back online after a crash
-  kScannerArrival = 2, // id: scanner reaching its next target
-  kCleanup = 3,        // id: infected host whose cleanup falls due
+  kCleanup = 2,        // id: infected host whose cleanup falls due
+  kScannerArrival = 3, // id: scanner reaching its next target (the last kind: see Agenda)
 };
 
 struct ScheduledEvent {
@@ -39,6 +39,11 @@ class EventQueue {
   [[nodiscard]] double next_time() {
     settle();
     return heap_.empty() ? std::numeric_limits<double>::infinity() : heap_[0].time;
+  }
+  /// Kind of the next event (the queue must not be empty).
+  [[nodiscard]] EventKind next_kind() {
+    settle();
+    return heap_[0].kind;
   }
   /// Makes room for `n` events without reallocating.
   void reserve(std::size_t n) { heap_.reserve(n); }

@@ -81,6 +81,12 @@ class HostPartition {
   /// Hints the processor to fetch the cache line of the i-th host of pool k of stratum s.
   void prefetch(int s, int k, std::uint32_t i) const { __builtin_prefetch(&order_[begin(s)[k] + i]); }
 
+  /// Hints the processor to fetch what pool_of(host) and a move of `host` read.
+  void prefetch_host(std::uint32_t host) const {
+    __builtin_prefetch(&pool_[host]);
+    __builtin_prefetch(&slot_[host]);
+  }
+
   /// Moves `host` to pool `to` of its stratum. Cost: one swap per pool boundary crossed.
   void move(std::uint32_t host, int to) { shift(host, slot_[host], stratum_of(host), pool_[host], to); }
 

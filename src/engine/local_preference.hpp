@@ -42,9 +42,9 @@ class LocalPreferenceIndex {
     for (int a = 255; a >= 0; --a) {
       if (slash8_first_block_[a] > slash8_first_block_[a + 1]) slash8_first_block_[a] = slash8_first_block_[a + 1];
     }
-    susceptible_block_.assign(blocks * types_, 0);
+    stride_ = static_cast<std::size_t>(types_ + links_);
+    block_counts_.assign(blocks * stride_, 0);
     susceptible_slash8_.assign(256 * static_cast<std::size_t>(types_), 0);
-    scanning_block_.assign(blocks * links_, 0);
     scanning_slash8_.assign(256 * static_cast<std::size_t>(links_), 0);
     per_block_ = SumTree(blocks);
     weight_block_ = SumTree(blocks);
@@ -62,14 +62,14 @@ class LocalPreferenceIndex {
 
   /// A susceptible host of `type` in `block` appeared (+1) or left (-1).
   void susceptible_changed(int block, int type, int delta) {
-    susceptible_block_[static_cast<std::size_t>(block) * types_ + type] += delta;
+    block_counts_[static_cast<std::size_t>(block) * stride_ + type] += delta;
     susceptible_slash8_[static_cast<std::size_t>(block_slash8_[block]) * types_ + type] += delta;
     mark(block);
   }
 
   /// A scanning host of link class `link` in `block` started (+1) or stopped (-1).
   void scanning_changed(int block, int link, int delta) {
-    scanning_block_[static_cast<std::size_t>(block) * links_ + link] += delta;
+    block_counts_[static_cast<std::size_t>(block) * stride_ + types_ + link] += delta;
     scanning_slash8_[static_cast<std::size_t>(block_slash8_[block]) * links_ + link] += delta;
     mark(block);
   }
@@ -118,14 +118,14 @@ class LocalPreferenceIndex {
   [[nodiscard]] double block_weight(int b) const {
     double w = 0.0;
     for (int t = 0; t < types_; ++t) {
-      w += model_->weight(t) * static_cast<double>(susceptible_block_[static_cast<std::size_t>(b) * types_ + t]);
+      w += model_->weight(t) * static_cast<double>(block_counts_[static_cast<std::size_t>(b) * stride_ + t]);
     }
     return w;
   }
   [[nodiscard]] double block_rate(int b) const {
     double r = 0.0;
     for (int c = 0; c < links_; ++c) {
-      r += model_->link_rate(c) * static_cast<double>(scanning_block_[static_cast<std::size_t>(b) * links_ + c]);
+      r += model_->link_rate(c) * static_cast<double>(block_counts_[static_cast<std::size_t>(b) * stride_ + types_ + c]);
     }
     return r;
   }
@@ -158,9 +158,11 @@ class LocalPreferenceIndex {
   std::vector<std::uint32_t> block_first_host_;   // first host of each block (hosts sorted)
   std::vector<std::uint8_t> block_slash8_;        // /8 of each block
   std::vector<std::uint32_t> slash8_first_block_; // blocks of /8 a: [first[a], first[a+1])
-  std::vector<std::int64_t> susceptible_block_;   // per (block, type)
+  // Per block, side by side (one cache line for both when types + links <= 8): the
+  // susceptible hosts of each type, then the scanning hosts of each link class.
+  std::size_t stride_ = 0;
+  std::vector<std::int64_t> block_counts_;
   std::vector<std::int64_t> susceptible_slash8_;  // per (/8, type)
-  std::vector<std::int64_t> scanning_block_;      // per (block, link)
   std::vector<std::int64_t> scanning_slash8_;     // per (/8, link)
   SumTree per_block_;    // R_b W_b
   SumTree weight_block_; // W_b

@@ -14,7 +14,8 @@
 // Sweeping strategies (sequential, permutation) are exact per scanner: each
 // scanner's next event is its arrival at the next host ahead of it on its walk that
 // could change (susceptible or offline; for permutation also infected, which makes
-// it jump), found through a NextSet; scanners wait in the event queue.
+// it jump), found through a NextSet; scanners wait in a calendar queue
+// (ArrivalQueue) beside the heap of the few other scheduled events.
 //
 // The patch system (PatchSystem: self-patching classes, central services, bad
 // patches and rollbacks) and cleanups (one timer per infected host) are scheduled
@@ -31,13 +32,14 @@
 
 #include <fmt/format.h>
 
-#include "engine/event_queue.hpp"
+#include "engine/agenda.hpp"
 #include "engine/host_partition.hpp"
 #include "engine/local_preference.hpp"
 #include "engine/next_set.hpp"
 #include "engine/patch_system.hpp"
 #include "engine/sum_tree.hpp"
 #include "engine/permutation.hpp"
+#include "engine/prefix_index.hpp"
 #include "engine/rng.hpp"
 #include "engine/samplers.hpp"
 #include "engine/worm_model.hpp"
@@ -109,7 +111,7 @@ class Simulator {
       // and queued arrivals, so the vectors never grow past it by doubling.
       const std::size_t most = susceptible() + infected();
       scanners_.reserve(most);
-      queue_.reserve(most + 1024);
+      queue_.reserve(most, 1024);
     }
     seed_infections();
     const std::size_t points = report_point_count(scenario.run);
@@ -153,10 +155,10 @@ class Simulator {
       if (t + wait >= scheduled) {
         result_.figures.probes += sent * (scheduled - t);
         t = scheduled;
-        if (!queue_.empty() && queue_.next_time() <= t) {
-          handle_scheduled(queue_.pop());
-        } else if (patches_.next_time() <= t) {
+        if (patches_.next_time() <= t && !queue_goes_first(t)) {
           handle_patch_action(t);
+        } else if (!queue_.empty() && queue_.next_time() <= t) {
+          handle_scheduled(queue_.pop());
         } else {
           record(t);
           ++next_report;
@@ -180,6 +182,7 @@ class Simulator {
   static constexpr double kPerMinute = 1.0 / kMinute;
   static constexpr int kLookahead = 8;  // contacts between drawing a target word and using it
   static constexpr int kLinearStrata = 8;  // above this, per-stratum counts live in SumTrees
+  static constexpr std::uint64_t kUnknownRank = std::numeric_limits<std::uint64_t>::max();
 
   /// Places the hosts and draws their types and link classes (placement stream).
   static HostAttributes place(const Scenario& scenario, std::uint64_t seed,
@@ -300,8 +303,12 @@ class Simulator {
 
   /// A scanning host started (+1) or stopped (-1) scanning.
   void scanning_changed(std::uint32_t host, int link, int delta) {
+    scanning_changed_in(local_ ? local_->block_of(host) : 0, link, delta);
+  }
+  /// The same for a host of (local preference) block `block`, known to the caller.
+  void scanning_changed_in(int block, int link, int delta) {
     active_scanners_[link] += delta;
-    if (local_) local_->scanning_changed(local_->block_of(host), link, delta);
+    if (local_) local_->scanning_changed(block, link, delta);
   }
 
   /// Rate of contacts by random-target strategies that change a host.
@@ -390,9 +397,6 @@ class Simulator {
     while (patches_.next_time() < 0.0) handle_patch_action(patches_.next_time());
     explicit_seed_ = {};
     patches_.release_deferred(rng_);
-    patched_at_start_ = pools_.total(kPatchedPool) + pools_.total(kInfectedPatched) +
-                        pools_.total(kCleanedPool);
-    for (int g = 0; g < patches_.group_count(); ++g) group_patched_at_start_.push_back(group_patched_[g]);
   }
 
   /// Whether `host` takes a patch arriving at time t.
@@ -401,6 +405,15 @@ class Simulator {
     if (!(pool == kSusceptible || pool == kInfected || pool == kOffline)) return Need::kSkip;
     if (t < 0.0 && !explicit_seed_.empty() && explicit_seed_[host]) return Need::kDefer;
     return Need::kPatch;
+  }
+
+  /// Whether the queue's next event comes before a patch action due at time t: at
+  /// equal times returns online and delayed seeds go first, cleanups and scanner
+  /// arrivals after the patches.
+  [[nodiscard]] bool queue_goes_first(double t) {
+    if (queue_.empty() || queue_.next_time() > t) return false;
+    const EventKind kind = queue_.next_kind();
+    return kind == EventKind::kSeedInfection || kind == EventKind::kCrashReturn;
   }
 
   /// Carries out the patch system's next action, due at time t.
@@ -556,14 +569,15 @@ class Simulator {
   // ---- state changes ---------------------------------------------------------
 
   /// A susceptible host becomes infected at time t and, if it sweeps, starts its walk.
-  void infect(std::uint32_t host, double t) {
+  /// `rank`: the host's walk rank when the caller knows it (a sweep just reached it).
+  void infect(std::uint32_t host, double t, std::uint64_t rank = kUnknownRank) {
     move(host, kInfected);
     infected_one(host, t);
     const int link = model_.link_of(hosts_, host);
     scanning_changed(host, link, +1);
     if (!model_.random_targets()) {
       if (model_.strategy() == ScanStrategy::kSequential) walk_.erase(host);
-      start_scanner(host, link, t);
+      start_scanner(host, link, t, rank);
     }
   }
 
@@ -648,7 +662,7 @@ class Simulator {
     }
     const std::uint32_t host = move_at(st, kSusceptible, index, kInfected);
     infected_one(host, t);
-    scanning_changed(host, model_.link_of(hosts_, host), +1);
+    scanning_changed_in(block, model_.link_of(hosts_, host), +1);
     count_infection(t);
   }
 
@@ -695,7 +709,7 @@ class Simulator {
   void resume_scanning(std::uint32_t host, double t) {
     const int link = model_.link_of(hosts_, host);
     scanning_changed(host, link, +1);
-    if (!model_.random_targets()) start_scanner(host, link, t);
+    if (!model_.random_targets()) start_scanner(host, link, t, kUnknownRank);
   }
 
   /// An infected host stops scanning for good (cleaned or cured).
@@ -716,10 +730,11 @@ class Simulator {
     const bool bad_patch = scenario_.patching.enabled && scenario_.patching.bad_patch.enabled;
     track_offline_ = !model_.random_targets() || bad_patch;
     if (!model_.random_targets() && bad_patch) sweep_epoch_.assign(host_count(), 0);
+    const int bits = 32 - scenario_.address_space.prefix_length;
     if (strategy == ScanStrategy::kSequential) {
       walk_ = NextSet(host_count());
+      walk_index_ = PrefixIndex(hosts_.address, scenario_.address_space.base, bits);
     } else if (strategy == ScanStrategy::kPermutation) {
-      const int bits = 32 - scenario_.address_space.prefix_length;
       permutation_.emplace(Rng(seed, replicate, StreamPurpose::kEngine, 7).next_u64(), bits);
       std::vector<std::uint64_t> keyed(host_count());
       for (std::uint32_t h = 0; h < host_count(); ++h) {
@@ -734,6 +749,7 @@ class Simulator {
         walk_host_[r] = static_cast<std::uint32_t>(keyed[r]);
       }
       walk_ = NextSet(host_count());
+      walk_index_ = PrefixIndex(walk_position_, 0, bits);
       if (scenario_.worm.permutation.dormant_after > 0) dormant_.assign(host_count(), false);
     }
   }
@@ -750,10 +766,7 @@ class Simulator {
   [[nodiscard]] std::uint64_t walk_rank(std::uint32_t host) const {
     if (walk_host_.empty()) return host;
     const std::uint32_t offset = hosts_.address[host] - scenario_.address_space.base;
-    const std::uint32_t position = permutation_->inverse(offset);
-    return static_cast<std::uint64_t>(
-        std::lower_bound(walk_position_.begin(), walk_position_.end(), position) -
-        walk_position_.begin());
+    return walk_index_.lower_bound(walk_position_, permutation_->inverse(offset));
   }
 
   /// A host no sweep needs to stop at any more (patched or cleaned).
@@ -763,30 +776,27 @@ class Simulator {
 
   /// Walk rank of the first host at or after walk position `position`.
   [[nodiscard]] std::uint64_t first_rank_at_or_after(std::uint64_t position) const {
-    if (walk_position_.empty()) {
-      const std::uint32_t address = scenario_.address_space.base + static_cast<std::uint32_t>(position);
-      if (position >= scenario_.address_space.size()) return host_count();
-      return static_cast<std::uint64_t>(
-          std::lower_bound(hosts_.address.begin(), hosts_.address.end(), address) -
-          hosts_.address.begin());
-    }
-    return static_cast<std::uint64_t>(
-        std::lower_bound(walk_position_.begin(), walk_position_.end(), position) -
-        walk_position_.begin());
+    return walk_index_.lower_bound(walk_position_.empty() ? hosts_.address : walk_position_, position);
   }
 
-  /// Starts the walk of a newly infected host at time t.
-  void start_scanner(std::uint32_t host, int link, double t) {
+  /// Starts the walk of a newly infected host at time t (`rank`: its walk rank, if known).
+  void start_scanner(std::uint32_t host, int link, double t, std::uint64_t rank) {
     Scanner s{};
     s.self = host;
     s.link = static_cast<std::uint8_t>(link);
     // Permutation (Staniford et al.): a new copy starts just after its own host's
-    // position on the shared walk.
-    const std::uint64_t start =
-        model_.strategy() == ScanStrategy::kSequential
-            ? sequential_start(host)
-            : (std::uint64_t{permutation_->inverse(hosts_.address[host] - scenario_.address_space.base)} + 1) %
-                  scenario_.address_space.size();
+    // position on the shared walk, where the first host is the next rank.
+    std::uint64_t start;
+    std::uint64_t first_rank = kUnknownRank;
+    if (model_.strategy() == ScanStrategy::kSequential) {
+      start = sequential_start(host);
+    } else if (rank != kUnknownRank) {
+      start = (std::uint64_t{walk_position(rank)} + 1) % scenario_.address_space.size();
+      first_rank = rank + 1;
+    } else {
+      start = (std::uint64_t{permutation_->inverse(hosts_.address[host] - scenario_.address_space.base)} + 1) %
+              scenario_.address_space.size();
+    }
     std::uint32_t id;
     if (!free_scanners_.empty()) {
       id = free_scanners_.back();
@@ -798,7 +808,7 @@ class Simulator {
     }
     scanners_[id] = s;
     if (!sweep_epoch_.empty()) scanner_epoch_[id] = sweep_epoch_[host];
-    schedule_from(id, start, 0, t, false);
+    schedule_from(id, start, 0, t, false, first_rank);
   }
 
   /// Blaster's start: own /16 with a lowered third byte, or a random /24.
@@ -823,13 +833,16 @@ class Simulator {
   /// Schedules scanner `id`'s next probe of a host that could change: the first
   /// member of the walk set at or after walk position `position`, where the probe
   /// of `position` leaves at `time` with batch phase `phase`. With `strictly_after`,
-  /// the host at `position` itself (just probed) is skipped.
+  /// the host at `position` itself (just probed) is skipped. `first_rank`: the rank
+  /// of the first host at or after `position`, when the caller knows it.
   void schedule_from(std::uint32_t id, std::uint64_t position, std::uint64_t phase, double time,
-                     bool strictly_after) {
+                     bool strictly_after, std::uint64_t first_rank = kUnknownRank) {
     Scanner& s = scanners_[id];
     const std::uint64_t space = scenario_.address_space.size();
     // Just past the current target its rank is known; a new start needs a search.
-    std::uint64_t from_rank = strictly_after ? std::uint64_t{s.rank} + 1 : first_rank_at_or_after(position);
+    std::uint64_t from_rank = strictly_after               ? std::uint64_t{s.rank} + 1
+                              : first_rank != kUnknownRank ? first_rank
+                                                           : first_rank_at_or_after(position);
     if (from_rank >= host_count()) from_rank = 0;
     const double rate = model_.link_rate(s.link);
     const std::uint64_t batch = model_.strategy() == ScanStrategy::kSequential
@@ -851,6 +864,7 @@ class Simulator {
       distance = (walk_position(rank) + space - position) % space;
       if (distance == 0 && strictly_after) distance = space;  // a full lap back to itself
       arrival = time + static_cast<double>((phase + distance) / batch) * batch_seconds;
+      if (offline_until_.empty()) break;
       const auto back = offline_until_.find(walk_host(rank));
       if (back == offline_until_.end() || arrival >= back->second) break;
       ++searched;
@@ -862,9 +876,29 @@ class Simulator {
     queue_.push(arrival, id, EventKind::kScannerArrival);
   }
 
+  /// Hints the processor to fetch what the next arrivals read, in three steps whose
+  /// loads should have arrived by the next: the scanner records a few arrivals
+  /// ahead; then the scanning host's state, the target's entry in the walk and the
+  /// next walk position; then the target's state.
+  void prefetch_arrivals() {
+    constexpr std::size_t kRecordAhead = 9, kWalkAhead = 6, kTargetAhead = 3;
+    const auto next = queue_.upcoming_arrivals();
+    if (next.size() > kRecordAhead) __builtin_prefetch(&scanners_[next[kRecordAhead].id]);
+    if (next.size() > kWalkAhead) {
+      const Scanner& s = scanners_[next[kWalkAhead].id];
+      pools_.prefetch_host(s.self);
+      if (!walk_host_.empty()) __builtin_prefetch(&walk_host_[s.rank]);
+      if (s.rank + 1 < host_count()) {
+        __builtin_prefetch(walk_position_.empty() ? &hosts_.address[s.rank + 1] : &walk_position_[s.rank + 1]);
+      }
+    }
+    if (next.size() > kTargetAhead) pools_.prefetch_host(walk_host(scanners_[next[kTargetAhead].id].rank));
+  }
+
   /// Scanner `id` probes its target at time t. (Infecting the target starts a new
   /// scanner, which may move scanners_: the record is copied first.)
   void scanner_arrives(std::uint32_t id, double t) {
+    prefetch_arrivals();
     const Scanner s = scanners_[id];
     if (!is_infected_pool(pools_.pool_of(s.self)) || (!dormant_.empty() && dormant_[s.self]) ||
         (!sweep_epoch_.empty() && scanner_epoch_[id] != sweep_epoch_[s.self])) {
@@ -881,7 +915,7 @@ class Simulator {
         const int type = type_of_stratum(pools_.stratum_of(target));
         const double u = rng_.uniform();
         if (u < model_.success(type)) {
-          infect(target, t);
+          infect(target, t, s.rank);
           count_infection(t);
         } else if (u < model_.weight(type)) {
           crash(target, t);
@@ -957,6 +991,13 @@ class Simulator {
   }
 
   void record(double t) {
+    if (t == 0.0) {
+      // Patched at the worm's start: the state the t = 0 report shows, after the
+      // seeds and whatever happens at exactly t = 0.
+      patched_at_start_ = pools_.total(kPatchedPool) + pools_.total(kInfectedPatched) +
+                          pools_.total(kCleanedPool);
+      group_patched_at_start_ = group_patched_;
+    }
     auto& s = result_.series;
     s.time.push_back(t);
     auto push = [&](Series series, double v) { s.values[static_cast<int>(series)].push_back(v); };
@@ -1063,12 +1104,13 @@ class Simulator {
   std::vector<std::int64_t> active_scanners_;  // scanning hosts per link class
   std::array<std::uint64_t, kLookahead> target_words_{};
   int next_word_ = 0;
-  EventQueue queue_;
+  Agenda queue_;
   // Sweeping strategies.
   NextSet walk_{0};                            // walk ranks a sweep must stop at
   std::optional<AddressPermutation> permutation_;
   std::vector<std::uint32_t> walk_position_;   // permutation: walk position of each rank
   std::vector<std::uint32_t> walk_host_;       // permutation: host at each rank
+  PrefixIndex walk_index_;                     // first rank at or after a walk position
   std::vector<Scanner> scanners_;
   std::vector<std::uint32_t> free_scanners_;
   std::vector<bool> dormant_;                  // permutation with dormancy: host stopped scanning

@@ -1,0 +1,54 @@
+// Lower bound in a sorted array of 32-bit keys through a table of where each
+// high-bit prefix of the keys starts: one table read and a short search among the
+// keys that share the prefix (about 16 when the keys are spread evenly), instead of a binary search over
+// the whole array (a cache miss per step at 10^6 keys). The table costs about a
+// quarter of a byte per key.
+#pragma once
+
+#include <algorithm>
+#include <bit>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace patchrace::detail {
+
+class PrefixIndex {
+ public:
+  PrefixIndex() = default;
+
+  /// `keys`: sorted, every key - `base` (modulo 2^32) below 2^`bits`, 0 <= bits <= 32,
+  /// and in the same order as the keys. The keys are not copied: queries take them again.
+  PrefixIndex(std::span<const std::uint32_t> keys, std::uint32_t base, int bits) : base_(base), bits_(bits) {
+    const int width = std::bit_width(keys.size());
+    const int prefix_bits = std::clamp(width - 4, 0, bits);
+    shift_ = bits - prefix_bits;
+    const std::size_t slots = std::size_t{1} << prefix_bits;
+    start_.assign(slots + 1, static_cast<std::uint32_t>(keys.size()));
+    // start_[s]: first key whose prefix is >= s.
+    std::size_t s = 0;
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      const std::uint64_t prefix = std::uint64_t{static_cast<std::uint32_t>(keys[i] - base_)} >> shift_;
+      while (s <= prefix) start_[s++] = static_cast<std::uint32_t>(i);
+    }
+  }
+
+  /// Index of the first key with key - base >= `offset`, or keys.size() if none.
+  /// `keys` must be the array the index was built from.
+  [[nodiscard]] std::size_t lower_bound(std::span<const std::uint32_t> keys, std::uint64_t offset) const {
+    if (offset >> bits_ != 0) return keys.size();
+    const std::size_t slot = static_cast<std::size_t>(offset >> shift_);
+    const auto first = keys.begin() + start_[slot];
+    const auto last = keys.begin() + start_[slot + 1];
+    const auto key = static_cast<std::uint32_t>(base_ + offset);
+    return static_cast<std::size_t>(std::lower_bound(first, last, key) - keys.begin());
+  }
+
+ private:
+  std::uint32_t base_ = 0;
+  int bits_ = 0;
+  int shift_ = 0;
+  std::vector<std::uint32_t> start_;  // per prefix, then the key count
+};
+
+}  // namespace patchrace::detail
