@@ -170,7 +170,7 @@ std::vector<Prefix> all_slash16s_of_10_16_but(const std::vector<std::uint32_t>& 
 // Three host types on a /18 with 1,500 hosts: "a" (half) always infected, "b" (30 %)
 // infected by 40 % of the exploits and crashed for 8 s by the others, "c" (20 %) never
 // infected but crashed for 15 s by every probe. Patching from t = 5 s (half-life 120 s,
-// 30 % never, curing) pauses while a host is offline, so crashes shift final_patched.
+// 30 % never, curing) also reaches crashed hosts, which then come back patched.
 TEST(StrategiesVsOracle, AgreesWithHostTypesAndCrashingExploits) {
   Scenario s = space("types-and-crash", 0x0A014000, 18, 1500);
   s.population.types = {{"a", 0.5}, {"b", 0.3}, {"c", 0.2}};

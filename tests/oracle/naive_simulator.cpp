@@ -1,6 +1,7 @@
 #include "oracle/naive_simulator.hpp"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <functional>
@@ -16,6 +17,7 @@
 #include "engine/permutation.hpp"
 #include "engine/rng.hpp"
 #include "engine/samplers.hpp"
+#include "oracle/naive_patching.hpp"
 
 namespace patchrace::testing {
 namespace {
@@ -33,30 +35,59 @@ StreamPurpose test_stream(std::uint64_t offset) {
 
 enum class State { kS, kI, kP, kC };
 
+/// Where a host stands for the reports: S (offline included), I unpatched, I patched,
+/// P, C, or B (broken, whatever lies under it).
+enum Category : int { kCatS = 0, kCatIu, kCatIp, kCatP, kCatC, kCatB, kCategoryCount };
+
 struct Host {
   std::uint32_t address = 0;  // offset inside the space
   State state = State::kS;
-  bool offline = false;       // S only: crashed, back online at a kRecover event
-  bool scanning = false;      // I and not dormant (and not cleaned)
-  double patch_time = kInf;   // +inf: never patches
+  bool offline = false;       // crashed by a failed exploit, back online at a kRecover event
+  bool broken = false;        // B: broken by the bad patch, until its kRollback
+  bool patched = false;       // I only: patched without removing the worm ("I (patched)")
+  bool scanning = false;      // I, not broken, not dormant
+  bool cleanup_due = false;   // its cleanup fell due while broken: cleaned at the rollback
+  bool explicit_seed = false; // in worm.seed_addresses
+  bool adopted = false;       // self-patching: its adoption-curve patch has come
+  std::uint32_t group = 0;
+  Exposure exposure = Exposure::kInternet;
+  int service = -1;              // central: index of its service
+  std::size_t adoption_class = 0;  // self: index into its group's classes
+  double budget = 0.0;           // self: unit-exponential hazard budget E
+  double self_patch_time = kInf; // self: when its adoption-curve patch comes
+  double broken_at = 0.0;        // B: since when
+  double first_patched = kInf;   // first time it was P, I (patched) or C
   std::size_t type = 0;       // index into the exploit table
   std::size_t link = 0;       // link class (0 without bandwidth limits)
   std::uint32_t slot = 0;     // index in scanners_[link] while scanning
   // Deterministic scanners (sequential, permutation).
-  double infected_at = 0.0;
+  double infected_at = 0.0;   // start of the current sweep
   std::uint64_t steps = 0;    // batches (sequential) or probes (permutation) sent
   std::uint64_t base = 0;     // sequential: offset of the sweep's base
   std::uint64_t position = 0; // permutation: current position of the walk
   std::uint32_t hits = 0;     // permutation: probes that reached an infected host
 };
 
+Category category(const Host& h) {
+  if (h.broken) return kCatB;
+  switch (h.state) {
+    case State::kS: return kCatS;
+    case State::kI: return h.patched ? kCatIp : kCatIu;
+    case State::kP: return kCatP;
+    case State::kC: return kCatC;
+  }
+  return kCatS;
+}
+
+bool is_patched(Category c) { return c == kCatIp || c == kCatP || c == kCatC; }
+
 // Kinds in the order simultaneous events are handled.
-enum class EventKind { kRecover, kSeed, kPatch, kCleanup, kScan };
+enum class EventKind { kRecover, kRollback, kSeed, kNews, kRequeue, kPatch, kRepatch, kService, kCleanup, kScan };
 
 struct Event {
   double time;
   EventKind kind;
-  std::uint32_t host;
+  std::uint32_t host;  // the group for kNews, the service for kService
   bool operator>(const Event& o) const {
     if (time != o.time) return time > o.time;
     if (kind != o.kind) return kind > o.kind;
@@ -69,6 +100,16 @@ struct Exploit {
   double success = 1.0;
   bool crash = false;
   double downtime = 0.0;  // seconds
+};
+
+/// A management group: its plan and what happened to it.
+struct Group {
+  GroupPlan plan;
+  bool news_done = false;
+  std::vector<std::uint32_t> members;         // host indices, ascending
+  std::uint64_t infected = 0, breaks = 0;
+  double outage_seconds = 0.0;                // of outages already over
+  double patched_at_start = 0.0;              // share
 };
 
 void require(bool ok, const std::string& what) {
@@ -150,6 +191,7 @@ std::size_t pick_by_share(Rng& rng, const std::vector<Item>& items) {
   return items.size() - 1;
 }
 
+
 class NaiveSimulator {
  public:
   NaiveSimulator(const Scenario& s, std::uint64_t seed, std::uint64_t replicate, NaiveTrace* trace)
@@ -161,9 +203,12 @@ class NaiveSimulator {
         placement_rng_(seed, replicate, test_stream(1)),
         attribute_rng_(seed, replicate, test_stream(2)),
         rng_(seed, replicate, test_stream(3)),  // seeds, probes, scan starts, exploits, cleanup delays
+        patch_plan_rng_(seed, replicate, test_stream(4)),  // groups, exposures, adoption, rings, priority ties
+        patch_rng_(seed, replicate, test_stream(5)),       // breaks, repatch delays
         permutation_(Rng(seed, replicate, StreamPurpose::kEngine, kPermutationSubstream).next_u64(),
                      32 - s.address_space.prefix_length),
-        capacity_(w_.bandwidth.enabled ? w_.bandwidth.capacity : 0.0) {
+        capacity_(w_.bandwidth.enabled ? w_.bandwidth.capacity : 0.0),
+        release_(s.patching.release) {
     result_.seed = seed;
     result_.replicate = replicate;
   }
@@ -172,13 +217,11 @@ class NaiveSimulator {
     mark_excluded();
     place_hosts();
     draw_attributes();
-    for (const auto& h : hosts_) (h.state == State::kP ? count_p_ : count_s_)++;
+    plan_patch_system();
+    start_reports();
+    run_before_start();
     choose_seeds();
-    for (std::uint32_t i = 0; i < hosts_.size(); ++i) {
-      if (hosts_[i].state != State::kP && hosts_[i].patch_time <= s_.run.duration) {
-        events_.push(Event{hosts_[i].patch_time, EventKind::kPatch, i});
-      }
-    }
+    take_up_passed_seeds();
     event_loop();
     return finish();
   }
@@ -242,10 +285,7 @@ class NaiveSimulator {
     }
   }
 
-  /// Per host: type, link class, never-patch and patch delay. Never-patchers with
-  /// probability never_fraction, the others at release + Exp(ln 2 / half_life).
-  /// Explicit seed hosts are unpatched at t = 0: their delay is counted from
-  /// max(release, 0) (the exponential conditioned on > 0).
+  /// Per host: type and link class.
   void draw_attributes() {
     // Exploit table by type index; no types: the one type "host".
     std::vector<std::string> type_names;
@@ -270,20 +310,99 @@ class NaiveSimulator {
       link_rate_.push_back(w_.scan_rate);
     }
     scanners_.assign(link_rate_.size(), {});
-
-    const double patch_rate = s_.patching.enabled ? std::log(2.0) / s_.patching.half_life : 0.0;
     for (std::size_t i = 0; i < hosts_.size(); ++i) {
       Host& h = hosts_[i];
       h.type = pick_by_share(attribute_rng_, s_.population.types);
       if (w_.bandwidth.enabled) h.link = pick_by_share(attribute_rng_, w_.bandwidth.links);
-      if (!s_.patching.enabled) continue;
-      const bool never = detail::sample_bernoulli(attribute_rng_, s_.patching.never_fraction);
-      const double delay = detail::sample_exponential(attribute_rng_, patch_rate);
-      if (never) continue;
-      const bool explicit_seed = i < w_.seed_addresses.size();
-      h.patch_time = (explicit_seed ? std::max(s_.patching.release, 0.0) : s_.patching.release) + delay;
-      if (h.patch_time < 0.0) h.state = State::kP;
+      h.explicit_seed = i < w_.seed_addresses.size();
     }
+  }
+
+  // --- Patch system: plan ----------------------------------------------------------
+
+  /// The plan (groups, per-host draws, rings), the services and the first events.
+  void plan_patch_system() {
+    PatchPlan plan = plan_patches(s_, hosts_.size(), w_.seed_addresses.size(), patch_plan_rng_);
+    for (auto& g : plan.groups) {
+      Group group;
+      group.plan = std::move(g);
+      groups_.push_back(std::move(group));
+    }
+    tally_.assign(groups_.size(), {});
+    for (std::uint32_t i = 0; i < hosts_.size(); ++i) {
+      Host& h = hosts_[i];
+      const HostPlan& x = plan.hosts[i];
+      h.group = x.group;
+      h.exposure = x.exposure;
+      h.adoption_class = x.adoption_class;
+      h.budget = x.budget;
+      h.self_patch_time = x.patch_time;
+      const GroupPlan& group = groups_[h.group].plan;
+      if (group.policy == PolicyKind::kCentral) h.service = group.service;
+      groups_[h.group].members.push_back(i);
+      ++tally_[h.group][kCatS];
+    }
+    if (!s_.patching.enabled) return;
+    for (std::size_t k = 0; k < plan.rings.size(); ++k) add_service(k, std::move(plan.rings[k]));
+    for (std::uint32_t i = 0; i < hosts_.size(); ++i) {
+      if (hosts_[i].self_patch_time <= s_.run.duration) push(hosts_[i].self_patch_time, EventKind::kPatch, i);
+    }
+    for (std::uint32_t g = 0; g < groups_.size(); ++g) {
+      const GroupPlan& group = groups_[g].plan;
+      if (group.policy == PolicyKind::kSelf && group.news.enabled && group.news.after &&
+          *group.news.after <= s_.run.duration) {
+        push(*group.news.after, EventKind::kNews, g);
+      }
+    }
+    for (auto& service : services_) service.start();
+  }
+
+  /// Service k over its rings, with the hooks into this simulation.
+  void add_service(std::size_t k, std::vector<std::vector<std::uint32_t>> rings) {
+    const std::size_t first_row = ring_patched_.size();
+    ring_patched_.resize(first_row + rings.size(), 0);
+    const auto index = static_cast<std::uint32_t>(k);
+    NaiveService::Hooks hooks{
+        .needs_patch = [this](std::uint32_t h, double t) { return needs_patch(h) && !(t < 0.0 && hosts_[h].explicit_seed); },
+        .apply =
+            [this, index, first_row](std::uint32_t h, double t, std::size_t ring, bool requeued) {
+              if (apply_patch(h, t, static_cast<int>(index), static_cast<int>(ring), requeued) && !requeued) {
+                ++ring_patched_[first_row + ring];
+              }
+            },
+        .wake_at =
+            [this, index](double t) {
+              if (t <= s_.run.duration) push(t, EventKind::kService, index);
+            }};
+    services_.emplace_back(s_.patching.services[k], release_, s_.run.clock, std::move(rings), std::move(hooks));
+  }
+
+  /// Everything of the patch system before the worm's start (release < 0).
+  void run_before_start() {
+    while (!events_.empty() && events_.top().time < 0.0) {
+      const Event e = events_.top();
+      events_.pop();
+      handle(e);
+    }
+  }
+
+  /// Seed hosts a central service passed over before t = 0 are re-queued at t = 0,
+  /// in host order.
+  void take_up_passed_seeds() {
+    for (auto& service : services_) {
+      std::vector<std::uint32_t> seeds;
+      for (std::uint32_t h : service.passed_over()) {
+        if (hosts_[h].explicit_seed && needs_patch(h)) seeds.push_back(h);
+      }
+      std::sort(seeds.begin(), seeds.end());
+      for (std::uint32_t h : seeds) service.requeue(h, 0.0);
+    }
+  }
+
+  /// Unpatched at t = 0 and able to be infected: S, online, not broken.
+  [[nodiscard]] bool can_be_seed(std::uint32_t h) const {
+    const Host& x = hosts_[h];
+    return x.state == State::kS && !x.offline && !x.broken;
   }
 
   /// Explicit seeds at t = 0; otherwise the hit-list by seed_rule, infected at t = 0
@@ -297,7 +416,7 @@ class NaiveSimulator {
     if (w_.seed_rule == SeedRule::kRandom) {
       std::vector<std::uint32_t> candidates;  // hosts unpatched at t = 0
       for (std::uint32_t i = 0; i < hosts_.size(); ++i) {
-        if (hosts_[i].state == State::kS) candidates.push_back(i);
+        if (can_be_seed(i)) candidates.push_back(i);
       }
       require(w_.initial_infected <= candidates.size(), "more initial_infected than hosts unpatched at t = 0");
       // Partial Fisher–Yates: a uniform subset of size initial_infected.
@@ -319,7 +438,7 @@ class NaiveSimulator {
         if (chosen.size() == w_.initial_infected) break;
         std::vector<std::uint32_t> unpatched;
         for (std::uint32_t h : by_slash16[prefix]) {
-          if (hosts_[h].state == State::kS) unpatched.push_back(h);
+          if (can_be_seed(h)) unpatched.push_back(h);
         }
         // Full Fisher–Yates: the /16's unpatched hosts in uniformly random order.
         for (std::size_t k = 0; k + 1 < unpatched.size(); ++k) {
@@ -412,19 +531,32 @@ class NaiveSimulator {
 
   // --- State changes ---------------------------------------------------------------
 
-  void infect(std::uint32_t h, double t, bool seed) {
+  void push(double t, EventKind kind, std::uint32_t who) { events_.push(Event{t, kind, who}); }
+
+  /// Re-counts host h, whose category was `before`, after a change at t.
+  void recount(std::uint32_t h, Category before, double t) {
     Host& host = hosts_[h];
-    host.state = State::kI;
-    --count_s_;
-    ++count_i_;
-    infection_times_.push_back(t);
-    if (trace_) trace_->infections.push_back(InfectionRecord{t, base_ + host.address, seed});
-    if (s_.cleanup.enabled) {
-      events_.push(Event{t + detail::sample_exponential(rng_, 1.0 / s_.cleanup.mean_delay), EventKind::kCleanup, h});
-    }
+    const Category after = category(host);
+    if (after == before) return;
+    --tally_[host.group][before];
+    ++tally_[host.group][after];
+    if (is_patched(after) && host.first_patched == kInf) host.first_patched = t;
+  }
+
+  /// Whether a patch reaching h now would do anything: S (online or not) or I
+  /// unpatched, and not broken.
+  [[nodiscard]] bool needs_patch(std::uint32_t h) const {
+    const Host& x = hosts_[h];
+    return !x.broken && (x.state == State::kS || (x.state == State::kI && !x.patched));
+  }
+
+  /// A new sweep from t: scanning, and the first step of a deterministic scanner.
+  void begin_sweep(std::uint32_t h, double t) {
+    Host& host = hosts_[h];
     start_scanning(h);
     host.infected_at = t;
     host.steps = 0;
+    host.hits = 0;
     if (w_.strategy == ScanStrategy::kSequential) {
       host.base = sequential_base(host);
       schedule_scan(h);
@@ -435,27 +567,123 @@ class NaiveSimulator {
     }
   }
 
-  /// Offline for `downtime`; the patch clock stands still meanwhile (after the release).
-  void crash(std::uint32_t h, double t, double downtime) {
+  void infect(std::uint32_t h, double t, bool seed) {
     Host& host = hosts_[h];
-    host.offline = true;
-    ++event_count_;
-    events_.push(Event{t + downtime, EventKind::kRecover, h});
-    if (std::isfinite(host.patch_time)) {
-      const double paused = t + downtime - std::max(t, s_.patching.release);
-      if (paused > 0.0) {
-        host.patch_time += paused;  // the clock already queued is now stale
-        if (host.patch_time <= s_.run.duration) events_.push(Event{host.patch_time, EventKind::kPatch, h});
-      }
+    const Category before = category(host);
+    host.state = State::kI;
+    infection_times_.push_back(t);
+    ++groups_[host.group].infected;
+    if (trace_) trace_->infections.push_back(InfectionRecord{t, base_ + host.address, seed});
+    if (s_.cleanup.enabled) {
+      push(t + detail::sample_exponential(rng_, groups_[host.group].plan.cleanup_rate), EventKind::kCleanup, h);
+    }
+    begin_sweep(h, t);
+    recount(h, before, t);
+    for (std::uint32_t g = 0; g < groups_.size(); ++g) {
+      const NewsSpec& news = groups_[g].plan.news;
+      if (news.enabled && news.infected && infection_times_.size() >= *news.infected) trigger_news(g, t);
     }
   }
 
-  void clean(std::uint32_t h) {
-    hosts_[h].state = State::kC;
-    stop_scanning(h);
-    --count_i_;
-    ++count_c_;
+  /// Offline for `downtime`; a patch may still reach it meanwhile.
+  void crash(std::uint32_t h, double t, double downtime) {
+    hosts_[h].offline = true;
     ++event_count_;
+    push(t + downtime, EventKind::kRecover, h);
+  }
+
+  void clean(std::uint32_t h, double t) {
+    Host& host = hosts_[h];
+    const Category before = category(host);
+    host.state = State::kC;
+    stop_scanning(h);
+    recount(h, before, t);
+    ++event_count_;
+  }
+
+  // --- Patch system: dynamics ------------------------------------------------------
+
+  /// A patch reaches h at t (from its own curve, a repatch, or service `service`'s ring
+  /// `ring`). Returns whether it patched the host (false: it broke it, or the host did
+  /// not need the patch and was left alone).
+  bool apply_patch(std::uint32_t h, double t, int service, int ring, bool again) {
+    if (!needs_patch(h)) return false;
+    Host& host = hosts_[h];
+    const Category before = category(host);
+    const double p = break_probability(s_.patching.bad_patch, t - release_);
+    const bool breaks = p > 0.0 && detail::sample_bernoulli(patch_rng_, p);
+    if (trace_) {
+      trace_->patches.push_back(PatchRecord{t, base_ + host.address, host.group, host.exposure, service, ring, again, breaks});
+    }
+    ++event_count_;
+    if (breaks) {
+      host.broken = true;
+      host.broken_at = t;
+      stop_scanning(h);
+      ++breaks_;
+      ++groups_[host.group].breaks;
+      ++broken_now_;
+      broken_since_sum_ += t;
+      const double back = t + s_.patching.bad_patch.outage;
+      if (back <= s_.run.duration) push(back, EventKind::kRollback, h);
+    } else if (host.state == State::kS) {
+      host.state = State::kP;  // online or not: a patched crashed host comes back immune
+    } else if (s_.patching.cures_infected) {
+      host.state = State::kC;
+      stop_scanning(h);
+    } else {
+      host.patched = true;  // keeps scanning
+    }
+    recount(h, before, t);
+    return !breaks;
+  }
+
+  /// The end of h's outage: unpatched again, infected if it was (a new sweep, or
+  /// cleaned now if its cleanup fell due meanwhile); then patched again once the
+  /// fixed patch is out.
+  void rollback(std::uint32_t h, double t) {
+    Host& host = hosts_[h];
+    const Category before = category(host);
+    host.broken = false;
+    --broken_now_;
+    broken_since_sum_ -= host.broken_at;
+    outage_seconds_ += t - host.broken_at;
+    groups_[host.group].outage_seconds += t - host.broken_at;
+    ++event_count_;
+    if (host.state == State::kI) {
+      if (host.cleanup_due) {
+        host.state = State::kC;
+      } else {
+        begin_sweep(h, t);
+      }
+    }
+    recount(h, before, t);
+    if (!needs_patch(h)) return;
+    const BadPatchSpec& bad = s_.patching.bad_patch;
+    const double fixed = bad.fix_release ? std::max(t, release_ + *bad.fix_release) : t;
+    if (host.service >= 0) {
+      if (fixed <= s_.run.duration) push(fixed, EventKind::kRequeue, h);
+    } else {
+      const double again = fixed + detail::sample_exponential(patch_rng_, 1.0 / bad.repatch_mean);
+      if (again <= s_.run.duration) push(again, EventKind::kRepatch, h);
+    }
+  }
+
+  /// News for group g at t: every self-patching host of the group that has not
+  /// patched yet gets the time where its budget is spent at the multiplied hazard.
+  void trigger_news(std::uint32_t g, double t) {
+    Group& group = groups_[g];
+    const GroupPlan& plan = group.plan;
+    if (group.news_done || plan.policy != PolicyKind::kSelf || !plan.news.enabled) return;
+    group.news_done = true;
+    for (std::uint32_t h : group.members) {
+      Host& host = hosts_[h];
+      if (host.adopted) continue;
+      const AdoptionClass& cls = plan.adoption.classes[host.adoption_class];
+      const std::optional<double> age = cls.age_with_news(host.budget, t - release_, plan.news.factor);
+      host.self_patch_time = age ? release_ + *age : kInf;
+      if (host.self_patch_time <= s_.run.duration) push(host.self_patch_time, EventKind::kPatch, h);
+    }
   }
 
   /// One probe from `source` to `target` (a full address) at time t.
@@ -478,6 +706,7 @@ class NaiveSimulator {
     const std::uint32_t h = table_[target - base_];
     if (h == kNoHost) return ProbeOutcome::kEmpty;
     Host& host = hosts_[h];
+    if (host.broken) return ProbeOutcome::kBroken;
     if (host.state == State::kI) return ProbeOutcome::kAlreadyInfected;
     if (host.state != State::kS) return ProbeOutcome::kImmune;
     if (host.offline) return ProbeOutcome::kOffline;
@@ -534,13 +763,22 @@ class NaiveSimulator {
 
   // --- Event loop ------------------------------------------------------------------
 
+  void start_reports() {
+    report_at_ = report_times(s_.run);
+    const std::size_t n = report_at_.size();
+    result_.series.time = report_at_;
+    result_.series.values.assign(kSeriesCount, std::vector<double>(n, 0.0));
+    if (!s_.population.groups.empty()) {
+      result_.series.group_values.assign(groups_.size(),
+                                         std::vector<std::vector<double>>(kGroupSeriesCount, std::vector<double>(n, 0.0)));
+    }
+    result_.series.ring_patched.assign(ring_patched_.size(), std::vector<double>(n, 0.0));
+  }
+
   /// The next Poisson probe is at t + Exp(summed rate); if a queued event comes first,
   /// that happens instead and the probe time is drawn afresh (memoryless).
   void event_loop() {
     const bool poisson = w_.strategy == ScanStrategy::kUniform || w_.strategy == ScanStrategy::kLocalPreference;
-    report_at_ = report_times(s_.run);
-    result_.series.time = report_at_;
-    result_.series.values.assign(kSeriesCount, std::vector<double>(report_at_.size(), 0.0));
     const double duration = s_.run.duration;
     double t = 0.0;
     for (;;) {
@@ -564,59 +802,118 @@ class NaiveSimulator {
   }
 
   void handle(const Event& e) {
+    switch (e.kind) {
+      case EventKind::kNews:
+        trigger_news(e.host, e.time);
+        return;
+      case EventKind::kService:
+        services_[e.host].wake(e.time);
+        return;
+      default:
+        break;
+    }
     Host& host = hosts_[e.host];
     switch (e.kind) {
       case EventKind::kRecover:
         host.offline = false;
         ++event_count_;
         return;
+      case EventKind::kRollback:
+        rollback(e.host, e.time);
+        return;
       case EventKind::kSeed:
-        if (host.state == State::kS && !host.offline) infect(e.host, e.time, true);
+        if (can_be_seed(e.host)) infect(e.host, e.time, true);
+        return;
+      case EventKind::kRequeue:
+        services_[static_cast<std::size_t>(host.service)].requeue(e.host, e.time);
         return;
       case EventKind::kPatch:
-        if (e.time != host.patch_time || host.offline) return;  // stale: moved by a crash
-        if (host.state == State::kS) {
-          host.state = State::kP;
-          --count_s_;
-          ++count_p_;
-          ++event_count_;
-        } else if (host.state == State::kI && s_.patching.cures_infected) {
-          clean(e.host);
-        }  // an infected host patched without cure keeps scanning; P and C stay
+        if (host.adopted || e.time != host.self_patch_time) return;  // stale: moved by news
+        host.adopted = true;
+        apply_patch(e.host, e.time, -1, -1, false);
+        return;
+      case EventKind::kRepatch:
+        apply_patch(e.host, e.time, -1, -1, true);
         return;
       case EventKind::kCleanup:
-        if (host.state == State::kI) clean(e.host);
+        if (host.state != State::kI) return;
+        if (host.broken) {
+          host.cleanup_due = true;  // cleaned when rolled back
+        } else {
+          clean(e.host, e.time);
+        }
         return;
       case EventKind::kScan:
-        if (host.scanning) scan_step(e.host, e.time);
+        // Stale if from a sweep the host has since left (broken, then a new sweep).
+        if (host.scanning && e.time == next_scan_time(host)) scan_step(e.host, e.time);
+        return;
+      case EventKind::kNews:
+      case EventKind::kService:
         return;
     }
+  }
+
+  /// Seconds spent in B from the release up to t (all events up to t done).
+  [[nodiscard]] double outage_seconds_at(double t) const {
+    return outage_seconds_ + static_cast<double>(broken_now_) * t - broken_since_sum_;
   }
 
   /// Records every report instant < t.
   void record_reports_before(double t) {
     while (next_report_ < report_at_.size() && report_at_[next_report_] < t) {
       const std::size_t k = next_report_++;
+      std::array<std::uint64_t, kCategoryCount> total{};
+      for (const auto& counts : tally_) {
+        for (int c = 0; c < kCategoryCount; ++c) total[c] += counts[c];
+      }
       auto& v = result_.series.values;
-      v[static_cast<int>(Series::kSusceptible)][k] = static_cast<double>(count_s_);  // offline included
-      v[static_cast<int>(Series::kInfected)][k] = static_cast<double>(count_i_);
-      v[static_cast<int>(Series::kPatched)][k] = static_cast<double>(count_p_);
-      v[static_cast<int>(Series::kCleaned)][k] = static_cast<double>(count_c_);
-      v[static_cast<int>(Series::kNewInfections)][k] =
-          static_cast<double>(infection_times_.size() - reported_cumulative_);
-      v[static_cast<int>(Series::kCumulativeInfected)][k] = static_cast<double>(infection_times_.size());
+      const auto set = [&](Series s, double value) { v[static_cast<int>(s)][k] = value; };
+      set(Series::kSusceptible, static_cast<double>(total[kCatS]));  // offline included
+      set(Series::kInfected, static_cast<double>(total[kCatIu] + total[kCatIp]));
+      set(Series::kPatched, static_cast<double>(total[kCatP]));
+      set(Series::kCleaned, static_cast<double>(total[kCatC]));
+      set(Series::kNewInfections, static_cast<double>(infection_times_.size() - reported_cumulative_));
+      set(Series::kCumulativeInfected, static_cast<double>(infection_times_.size()));
+      set(Series::kBroken, static_cast<double>(total[kCatB]));
+      set(Series::kOutageHostHours, outage_seconds_at(report_at_[k]) / kHour);
       reported_cumulative_ = infection_times_.size();
+      for (std::size_t g = 0; g < result_.series.group_values.size(); ++g) {
+        const auto& c = tally_[g];
+        auto& gv = result_.series.group_values[g];
+        gv[static_cast<int>(GroupSeries::kVulnerable)][k] = static_cast<double>(c[kCatS] + c[kCatIu] + c[kCatB]);
+        gv[static_cast<int>(GroupSeries::kPatched)][k] = static_cast<double>(c[kCatIp] + c[kCatP] + c[kCatC]);
+        gv[static_cast<int>(GroupSeries::kInfected)][k] = static_cast<double>(c[kCatIu] + c[kCatIp]);
+        gv[static_cast<int>(GroupSeries::kCleaned)][k] = static_cast<double>(c[kCatC]);
+        gv[static_cast<int>(GroupSeries::kBroken)][k] = static_cast<double>(c[kCatB]);
+      }
+      for (std::size_t r = 0; r < ring_patched_.size(); ++r) {
+        result_.series.ring_patched[r][k] = static_cast<double>(ring_patched_[r]);
+      }
+      if (k == 0) {
+        for (std::size_t g = 0; g < groups_.size(); ++g) {
+          const auto& c = tally_[g];
+          const double n = static_cast<double>(groups_[g].members.size());
+          groups_[g].patched_at_start = n > 0 ? static_cast<double>(c[kCatIp] + c[kCatP] + c[kCatC]) / n : 0.0;
+        }
+        patched_at_start_ = static_cast<double>(total[kCatIp] + total[kCatP] + total[kCatC]) /
+                            static_cast<double>(hosts_.size());
+      }
     }
   }
 
   Result finish() {
     const std::uint64_t n_hosts = hosts_.size();
+    const double duration = s_.run.duration;
+    std::array<std::uint64_t, kCategoryCount> total{};
+    for (const auto& counts : tally_) {
+      for (int c = 0; c < kCategoryCount; ++c) total[c] += counts[c];
+    }
     Figures& f = result_.figures;
     f.vulnerable = n_hosts;
-    f.final_infected = count_i_;
+    f.final_infected = total[kCatIu] + total[kCatIp];
     f.total_infected = infection_times_.size();
-    f.final_patched = count_p_;
-    f.final_cleaned = count_c_;
+    f.final_patched = total[kCatP];
+    f.final_cleaned = total[kCatC];
     f.probes = static_cast<double>(probes_);
     f.events = event_count_;
     const auto time_to = [&](std::uint64_t tenths) -> std::optional<double> {
@@ -629,7 +926,7 @@ class NaiveSimulator {
     f.time_to_50 = time_to(5);
     f.time_to_90 = time_to(9);
     // Minutes [60k, 60k + 60) that start before the end of the run.
-    const auto n_minutes = static_cast<std::size_t>(std::ceil(s_.run.duration / 60.0));
+    const auto n_minutes = static_cast<std::size_t>(std::ceil(duration / 60.0));
     std::vector<std::uint64_t> per_minute(n_minutes, 0);
     for (double ti : infection_times_) {
       per_minute[std::min(n_minutes - 1, static_cast<std::size_t>(std::floor(ti / 60.0)))]++;
@@ -637,6 +934,35 @@ class NaiveSimulator {
     const auto peak = std::max_element(per_minute.begin(), per_minute.end());  // first of equals
     f.peak_new_per_minute = *peak;
     f.peak_minute_start = 60.0 * static_cast<double>(peak - per_minute.begin());
+    f.breaks = breaks_;
+    f.outage_host_hours = outage_seconds_at(duration) / kHour;
+    f.patched_at_start = patched_at_start_;
+    for (std::size_t g = 0; g < groups_.size(); ++g) {
+      const Group& group = groups_[g];
+      const auto& c = tally_[g];
+      GroupFigures gf;
+      gf.name = group.plan.name;
+      gf.hosts = group.members.size();
+      gf.patched_at_start = group.patched_at_start;
+      std::vector<double> first_patched;
+      double outage = group.outage_seconds;
+      for (std::uint32_t h : group.members) {
+        if (hosts_[h].first_patched <= duration) first_patched.push_back(hosts_[h].first_patched);
+        if (hosts_[h].broken) outage += duration - hosts_[h].broken_at;
+      }
+      const std::size_t half = (gf.hosts + 1) / 2;  // half of the hosts, rounded up
+      if (gf.hosts > 0 && first_patched.size() >= half) {
+        std::nth_element(first_patched.begin(), first_patched.begin() + static_cast<std::ptrdiff_t>(half - 1),
+                         first_patched.end());
+        gf.half_life = first_patched[half - 1] - release_;
+      }
+      gf.infected = group.infected;
+      gf.final_patched = c[kCatIp] + c[kCatP] + c[kCatC];
+      gf.final_cleaned = c[kCatC];
+      gf.breaks = group.breaks;
+      gf.outage_host_hours = outage / kHour;
+      f.groups.push_back(std::move(gf));
+    }
     return std::move(result_);
   }
 
@@ -648,8 +974,11 @@ class NaiveSimulator {
   Rng placement_rng_;
   Rng attribute_rng_;
   Rng rng_;
+  Rng patch_plan_rng_;
+  Rng patch_rng_;
   const detail::AddressPermutation permutation_;
   const double capacity_;  // probes/s; 0: unlimited
+  const double release_;   // seconds
 
   std::vector<std::uint32_t> allowed_;  // offsets outside worm.excluded, ascending; empty if none is excluded
   std::vector<std::uint32_t> table_;  // offset -> host index
@@ -659,7 +988,16 @@ class NaiveSimulator {
   std::vector<std::vector<std::uint32_t>> scanners_;   // per link class: scanning hosts
   std::priority_queue<Event, std::vector<Event>, std::greater<>> events_;
 
-  std::uint64_t count_s_ = 0, count_i_ = 0, count_p_ = 0, count_c_ = 0;
+  std::vector<Group> groups_;
+  std::vector<std::array<std::uint64_t, kCategoryCount>> tally_;  // per group: hosts per category
+  std::vector<NaiveService> services_;
+  std::vector<std::uint64_t> ring_patched_;  // per ring row: the deployment's patches so far
+  std::uint64_t breaks_ = 0;
+  std::uint64_t broken_now_ = 0;
+  double broken_since_sum_ = 0.0;  // sum of broken_at over the hosts now broken
+  double outage_seconds_ = 0.0;    // of outages already over
+  double patched_at_start_ = 0.0;
+
   std::vector<double> infection_times_;  // in order of infection, seeds included
   std::uint64_t event_count_ = 0;
   std::uint64_t probes_ = 0;
