@@ -272,6 +272,9 @@ void PatchSystem::infected_count(std::uint64_t count, double t) {
 }
 
 void PatchSystem::release_deferred(Rng& engine) {
+  // All are re-queued at once: in host order.
+  std::stable_sort(deferred_.begin(), deferred_.end(),
+                   [](const auto& a, const auto& b) { return a.second < b.second; });
   for (const auto& [source, host] : deferred_) {
     if (source >= 0) {
       classes_[source].defer(host, 0.0, engine);

@@ -443,7 +443,12 @@ class Simulator {
       group_broken_since_[patches_.group_of(host)] += t;
       patches_.broke(host, t);
       // A broken host is offline until its rollback: sweeps passing it before then
-      // skip it, later ones stop there (it stays on the walk if it was on it).
+      // skip it, later ones stop there (it stays on the walk if it was on it). A
+      // crashed host's downtime runs on underneath.
+      if (pool == kOffline) {
+        const auto back = offline_until_.find(host);
+        if (back != offline_until_.end()) crashed_until_[host] = back->second;
+      }
       offline_until_[host] = t + scenario_.patching.bad_patch.outage;
       if (pool == kInfected) {
         move(host, kBrokenInfected);
@@ -477,7 +482,15 @@ class Simulator {
     group_broken_since_[patches_.group_of(host)] -= t - scenario_.patching.bad_patch.outage;
     offline_until_.erase(host);
     if (pools_.pool_of(host) == kBroken) {
-      move(host, kSusceptible);
+      const auto crashed = crashed_until_.find(host);
+      if (crashed != crashed_until_.end() && crashed->second > t) {
+        // Still down from its crash: back as susceptible at the crash's return.
+        move(host, kOffline);
+        offline_until_[host] = crashed->second;
+      } else {
+        move(host, kSusceptible);
+      }
+      if (crashed != crashed_until_.end()) crashed_until_.erase(crashed);
     } else if (cleanup_when_back_.erase(host) > 0) {
       move(host, kCleanedPool);  // its cleanup fell due while it was broken
       leave_walk(host);
@@ -1097,6 +1110,7 @@ class Simulator {
   double broken_since_sum_ = 0.0;              // sum of the break times of the hosts broken now
   std::vector<bool> explicit_seed_;            // while the patches before t = 0 run
   std::unordered_set<std::uint32_t> cleanup_when_back_;  // broken hosts whose cleanup fell due
+  std::unordered_map<std::uint32_t, double> crashed_until_;  // broken while crashed: the crash's return
   bool cleanup_ = false;
   std::vector<double> cleanup_rates_;          // per group (one entry: the same for all)
   bool track_offline_ = false;                 // offline_until_ kept for every offline host
