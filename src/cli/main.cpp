@@ -75,27 +75,43 @@ struct Parsed {
   CLI::Option* sweep_replicates = nullptr;
 };
 
+/// Help texts of the options `run` and `sweep` share.
+struct RunHelp {
+  const char* scenario;
+  const char* preset;
+  const char* seed;
+  const char* replicates;
+  const char* quiet;
+};
+
+/// The options of `run` and `sweep` on `command`, into `options` (--seed and
+/// --replicates into `cl`, and their handles into `seed` and `replicates`).
+void add_run_options(CLI::App* command, RunOptions& options, CommandLine& cl, const RunHelp& help,
+                     CLI::Option*& seed, CLI::Option*& replicates) {
+  command->add_option("SCENARIO", options.scenario_file, help.scenario);
+  command->add_option("--preset", options.preset, help.preset);
+  seed = command->add_option("--seed", cl.seed, help.seed)
+             ->check(integer_in(0, std::numeric_limits<std::uint64_t>::max()));
+  replicates = command->add_option("--replicates", cl.replicates, help.replicates)
+                   ->check(integer_in(1, 1'000'000));
+  command->add_option("--threads", options.threads, "Worker threads (0: one per hardware thread)")
+      ->check(integer_in(0, 1024))
+      ->capture_default_str();
+  command->add_option("--out", options.out, "Output directory")->capture_default_str();
+  command->add_flag("-q,--quiet", options.quiet, help.quiet);
+}
+
 Parsed add_run(CLI::App& app, CommandLine& cl) {
   Parsed p;
   p.run =
       app.add_subcommand("run", "Simulate a scenario and write timeseries.csv and summary.json");
-  p.run->add_option("SCENARIO", cl.run.scenario_file,
-                    "Scenario TOML file (default: the default preset)");
-  p.run->add_option("--preset", cl.run.preset, "Run a built-in preset (see `patchrace presets`)");
-  p.seed = p.run
-               ->add_option("--seed", cl.seed,
-                            "Random seed (default: the scenario's run.seed, "
-                            "else one is picked and printed)")
-               ->check(integer_in(0, std::numeric_limits<std::uint64_t>::max()));
-  p.replicates = p.run
-                     ->add_option("--replicates", cl.replicates,
-                                  "Number of replicates, overrides run.replicates")
-                     ->check(integer_in(1, 1'000'000));
-  p.run->add_option("--threads", cl.run.threads, "Worker threads (0: one per hardware thread)")
-      ->check(integer_in(0, 1024))
-      ->capture_default_str();
-  p.run->add_option("--out", cl.run.out, "Output directory")->capture_default_str();
-  p.run->add_flag("-q,--quiet", cl.run.quiet, "Print no summary and no progress bar");
+  add_run_options(p.run, cl.run, cl,
+                  {"Scenario TOML file (default: the default preset)",
+                   "Run a built-in preset (see `patchrace presets`)",
+                   "Random seed (default: the scenario's run.seed, else one is picked and printed)",
+                   "Number of replicates, overrides run.replicates",
+                   "Print no summary and no progress bar"},
+                  p.seed, p.replicates);
   return p;
 }
 
@@ -103,23 +119,15 @@ Parsed add_run(CLI::App& app, CommandLine& cl) {
 void add_sweep(CLI::App& app, CommandLine& cl, Parsed& p) {
   p.sweep = app.add_subcommand(
       "sweep", "Run a scenario once per value of its [sweep] and write sweep.csv and sweep.json");
-  p.sweep->add_option("SCENARIO", cl.sweep.scenario_file, "Scenario TOML file with a [sweep] table");
-  p.sweep->add_option("--preset", cl.sweep.preset, "Sweep a built-in preset (e.g. patch-timing)");
-  p.sweep_seed = p.sweep
-                     ->add_option("--seed", cl.seed,
-                                  "Random seed, the same for every value (default: the "
-                                  "scenario's run.seed, else one is picked and printed)")
-                     ->check(integer_in(0, std::numeric_limits<std::uint64_t>::max()));
-  p.sweep_replicates = p.sweep
-                           ->add_option("--replicates", cl.replicates,
-                                        "Replicates per value, overrides run.replicates")
-                           ->check(integer_in(1, 1'000'000));
-  p.sweep->add_option("--threads", cl.sweep.threads, "Worker threads (0: one per hardware thread)")
-      ->check(integer_in(0, 1024))
-      ->capture_default_str();
   cl.sweep.out = "patchrace-sweep";
-  p.sweep->add_option("--out", cl.sweep.out, "Output directory")->capture_default_str();
-  p.sweep->add_flag("-q,--quiet", cl.sweep.quiet, "Print no table and no progress bar");
+  add_run_options(p.sweep, cl.sweep, cl,
+                  {"Scenario TOML file with a [sweep] table",
+                   "Sweep a built-in preset (e.g. patch-timing)",
+                   "Random seed, the same for every value (default: the scenario's run.seed, "
+                   "else one is picked and printed)",
+                   "Replicates per value, overrides run.replicates",
+                   "Print no table and no progress bar"},
+                  p.sweep_seed, p.sweep_replicates);
 }
 
 Parsed build_app(CLI::App& app, CommandLine& cl) {
