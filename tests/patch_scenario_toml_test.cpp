@@ -207,6 +207,9 @@ TEST(PatchScenarioToml, ReportsGroupErrorsWhereTheyAre) {
             "internet, internal, nat");
   EXPECT_EQ(error_of(with("[[population.groups]]\nname = \"a\"\nshare = 1\ncriticality = 0")),
             "t.toml:12:15: population.groups[0].criticality must be > 0 (a relative weight), got 0");
+  std::string many;
+  for (int g = 0; g < 101; ++g) many += "[[population.groups]]\nname = \"g" + std::to_string(g) + "\"\ncount = 1\n";
+  EXPECT_EQ(error_of(with(many)), "t.toml:9:1: population.groups must have at most 100 groups, got 101 groups");
   EXPECT_EQ(error_of(with("[[population.groups]]\nname = \"a b\"\nshare = 1")),
             "t.toml:10:8: population.groups[0].name must be a non-empty string of letters, digits, "
             "'_', '.' and '-', got \"a b\"");

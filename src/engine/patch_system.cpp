@@ -136,7 +136,11 @@ void PatchSystem::build_classes(const Scenario& scenario, std::uint32_t host_cou
     first_class[g] = total;
     total += static_cast<int>(curves[g].size());
   }
-  std::vector<std::vector<std::uint32_t>> members(total);
+  // Each host's class first (one byte a host, kNoClass: never patches), so that the
+  // member lists are allocated at their exact sizes.
+  constexpr std::uint8_t kNoClass = 0xff;
+  std::vector<std::uint8_t> class_of(host_count, kNoClass);
+  std::vector<std::size_t> sizes(total, 0);
   for (std::uint32_t h = 0; h < host_count; ++h) {
     const int g = group_of(h);
     const auto& c = curves[g];
@@ -144,12 +148,19 @@ void PatchSystem::build_classes(const Scenario& scenario, std::uint32_t host_cou
     double u = c.size() == 1 && c[0].second == 1.0 ? 0.0 : placement.uniform();
     for (std::size_t k = 0; k < c.size(); ++k) {
       if (u < c[k].second) {
-        members[first_class[g] + static_cast<int>(k)].push_back(h);
+        class_of[h] = static_cast<std::uint8_t>(first_class[g] + static_cast<int>(k));
+        ++sizes[class_of[h]];
         break;
       }
       u -= c[k].second;
     }
   }
+  std::vector<std::vector<std::uint32_t>> members(total);
+  for (int c = 0; c < total; ++c) members[c].reserve(sizes[c]);
+  for (std::uint32_t h = 0; h < host_count; ++h) {
+    if (class_of[h] != kNoClass) members[class_of[h]].push_back(h);
+  }
+  class_of = {};
   for (int g = 0; g < group_count_; ++g) {
     for (std::size_t k = 0; k < curves[g].size(); ++k) {
       const int index = first_class[g] + static_cast<int>(k);
@@ -167,11 +178,19 @@ void PatchSystem::build_services(const Scenario& scenario, std::uint32_t host_co
   for (std::size_t s = 0; s < patching.services.size(); ++s) {
     const PatchServiceSpec& spec = patching.services[s];
     const PrioritySpec& priority = spec.priority;
+    // 12 bytes a host while the order is built: float keys order the few distinct
+    // scores exactly (equal scores come from equal inputs).
     struct Entry {
-      double key1, key2;
+      float key1, key2;
       std::uint32_t host;
     };
     std::vector<Entry> entries;
+    std::size_t members = 0;
+    for (std::uint32_t h = 0; h < host_count; ++h) {
+      const Group& group = groups_[group_of(h)];
+      members += group.kind == PolicyKind::kCentral && group.service == static_cast<int>(s);
+    }
+    entries.reserve(members);
     for (std::uint32_t h = 0; h < host_count; ++h) {
       const int g = group_of(h);
       if (groups_[g].kind != PolicyKind::kCentral || groups_[g].service != static_cast<int>(s)) continue;
@@ -184,10 +203,10 @@ void PatchSystem::build_services(const Scenario& scenario, std::uint32_t host_co
                            std::pow(criticality, priority.criticality_weight);
       if (score < spec.min_score) continue;
       switch (priority.rule) {
-        case PriorityRule::kScore: entries.push_back({score, 0.0, h}); break;
-        case PriorityRule::kExposureFirst: entries.push_back({exposure, criticality, h}); break;
-        case PriorityRule::kCriticalityFirst: entries.push_back({criticality, exposure, h}); break;
-        case PriorityRule::kRandom: entries.push_back({0.0, 0.0, h}); break;
+        case PriorityRule::kScore: entries.push_back({float(score), 0.0f, h}); break;
+        case PriorityRule::kExposureFirst: entries.push_back({float(exposure), float(criticality), h}); break;
+        case PriorityRule::kCriticalityFirst: entries.push_back({float(criticality), float(exposure), h}); break;
+        case PriorityRule::kRandom: entries.push_back({0.0f, 0.0f, h}); break;
       }
     }
     // Random order first: it decides the rings and breaks priority ties.

@@ -12,6 +12,8 @@
 namespace patchrace::rules {
 namespace {
 
+constexpr std::size_t kMaxGroups = 100;  // the engine keeps a host's group in a byte
+
 /// A finite number >= 0 ("must be a finite number >= 0").
 Violation check_non_negative(const std::string& key, double value, const char* what) {
   if (!(std::isfinite(value) && value >= 0)) {
@@ -49,6 +51,10 @@ Violation check_names(const std::string& list_key, const std::vector<Entry>& ent
 Violation check_groups(const PopulationSpec& population) {
   const auto& groups = population.groups;
   if (groups.empty()) return std::nullopt;
+  if (groups.size() > kMaxGroups) {
+    return must("population.groups", fmt::format("have at most {} groups", kMaxGroups),
+                fmt::format("{} groups", groups.size()));
+  }
   if (auto v = check_names("population.groups", groups,
                            [](const ManagementGroupSpec& g) -> const std::string& { return g.name; })) {
     return v;
