@@ -430,6 +430,22 @@ TEST_F(CliTest, ValidateReportsEachGoodFile) {
                        ": ok (slammer-2003: 75,000 hosts, Slammer, 15 min)\n");
 }
 
+TEST_F(CliTest, ValidateChecksEveryValueOfASweep) {
+  const std::string timing = std::string(PATCHRACE_SOURCE_DIR) + "/presets/patch-timing.toml";
+  const Outcome o = run({"validate", timing});
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  EXPECT_EQ(o.out, timing + ": ok (patch-timing: 200,000 hosts, worm, 14 d, sweep of "
+                            "patching.services[0].rings[0].qa_delay over 8 values)\n");
+  std::string text = kSweepScenario;
+  text.replace(text.find("[0, 0.2, 0.5]"), 13, "[0, 2]");
+  write_file(work() / "bad.toml", text);
+  const Outcome bad = run({"validate", "bad.toml"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_EQ(bad.err,
+            "patchrace: error: bad.toml:24:14: patching.bad_patch.probability must be in [0, 1] (a "
+            "probability), got 2 (with patching.bad_patch.probability = 2, sweep.values[1])\n");
+}
+
 TEST_F(CliTest, ValidateStopsAtTheFirstBadFile) {
   write_file(work() / "good.toml", unseeded_slammer());
   write_file(work() / "bad.toml", "name = \"bad\"\n[population]\nhosts = -3\n");

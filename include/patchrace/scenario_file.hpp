@@ -44,6 +44,10 @@ struct ScenarioSweep {
 /// Reads a scenario file and expands its [sweep].
 [[nodiscard]] ScenarioSweep load_sweep_file(const std::string& path);
 
+/// Reads a scenario file and expands its [sweep] if it has one (without: `key` empty and
+/// no scenarios). What `patchrace validate` checks.
+[[nodiscard]] ScenarioSweep load_scenario_and_sweep(const std::string& path);
+
 /// Expands the [sweep] of a built-in preset.
 [[nodiscard]] ScenarioSweep load_preset_sweep(const std::string& name);
 

@@ -956,12 +956,14 @@ bool replace_at_path(toml::table& root, const std::string& path, Node&& value) {
 }
 
 /// The scenarios of the document's [sweep]: `sweep.key` set to each value in turn.
+/// With `required` false, a document without [sweep] gives its scenario and no values.
 ScenarioSweep parse_sweep(std::string_view text, const std::string& source_name,
-                          const std::filesystem::path& base_dir) {
+                          const std::filesystem::path& base_dir, bool required = true) {
   const toml::table root = parse_document(text, source_name);
   ScenarioSweep sweep;
   sweep.base = ScenarioReader(root, source_name, base_dir).read();  // checks [sweep]'s form too
   const toml::node* table = root.get("sweep");
+  if (table == nullptr && !required) return sweep;
   if (table == nullptr) {
     throw InvalidScenario(fmt::format(
         "{}: has no [sweep] table; a sweep needs one with 'key' (a scenario key such as "
@@ -1022,6 +1024,11 @@ ScenarioSweep parse_sweep_toml(std::string_view text, const std::string& source_
 ScenarioSweep load_sweep_file(const std::string& path) {
   return parse_sweep(detail::read_text_file(path, "scenario file"), path,
                      std::filesystem::path(path).parent_path());
+}
+
+ScenarioSweep load_scenario_and_sweep(const std::string& path) {
+  return parse_sweep(detail::read_text_file(path, "scenario file"), path,
+                     std::filesystem::path(path).parent_path(), false);
 }
 
 }  // namespace patchrace
