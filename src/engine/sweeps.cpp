@@ -14,7 +14,8 @@ Sweeps::Sweeps(const Scenario& scenario, const WormModel& model, const HostAttri
       rng_(rng),
       agenda_(agenda),
       offline_until_(offline_until),
-      figures_(figures) {
+      figures_(figures),
+      host_count_(static_cast<std::uint32_t>(hosts.address.size())) {
   const ScanStrategy strategy = model_.strategy();
   const bool bad_patch = scenario_.patching.enabled && scenario_.patching.bad_patch.enabled;
   if (!model_.random_targets() && bad_patch) sweep_epoch_.assign(host_count(), 0);

@@ -165,9 +165,7 @@ class Sweeps {
   }
 
  private:
-  [[nodiscard]] std::uint32_t host_count() const {
-    return static_cast<std::uint32_t>(hosts_.address.size());
-  }
+  [[nodiscard]] std::uint32_t host_count() const { return host_count_; }
 
   /// Walk position and host of walk rank r.
   [[nodiscard]] std::uint32_t walk_position(std::uint64_t r) const {
@@ -261,6 +259,7 @@ class Sweeps {
   Agenda& agenda_;
   const OfflineUntil& offline_until_;  // offline (crashed or broken) host -> return time
   Figures& figures_;
+  std::uint32_t host_count_;                   // hosts_.address.size(), read on every step of a walk
   NextSet walk_{0};                            // walk ranks a sweep must stop at
   std::optional<AddressPermutation> permutation_;
   std::vector<std::uint32_t> walk_position_;   // permutation: walk position of each rank
