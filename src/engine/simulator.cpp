@@ -11,11 +11,9 @@
 // summed rate, the event kind is chosen in proportion to its rate and the host
 // uniformly inside its pool.
 //
-// Sweeping strategies (sequential, permutation) are exact per scanner: each
-// scanner's next event is its arrival at the next host ahead of it on its walk that
-// could change (susceptible or offline; for permutation also infected, which makes
-// it jump), found through a NextSet; scanners wait in a calendar queue
-// (ArrivalQueue) beside the heap of the few other scheduled events.
+// Sweeping strategies (sequential, permutation) are exact per scanner; their walk
+// and scanners live in Sweeps (engine/sweeps.hpp), which reads and changes the
+// hosts here through a SweepContext.
 //
 // The patch system (PatchSystem: self-patching classes, central services, bad
 // patches and rollbacks) and cleanups (one timer per infected host) are scheduled
@@ -35,13 +33,11 @@
 #include "engine/agenda.hpp"
 #include "engine/host_partition.hpp"
 #include "engine/local_preference.hpp"
-#include "engine/next_set.hpp"
 #include "engine/patch_system.hpp"
 #include "engine/sum_tree.hpp"
-#include "engine/permutation.hpp"
-#include "engine/prefix_index.hpp"
 #include "engine/rng.hpp"
 #include "engine/samplers.hpp"
+#include "engine/sweeps.hpp"
 #include "engine/worm_model.hpp"
 #include "patchrace/error.hpp"
 #include "patchrace/simulate.hpp"
@@ -76,17 +72,6 @@ struct Milestones {
   std::optional<double>* figure[3];
 };
 
-/// A sweeping scanner (sequential or permutation). Its next event, in the queue,
-/// is its probe of the host at walk rank `rank` (walk position `position`).
-struct Scanner {
-  std::uint32_t position;  // walk position of the next target (address offset for sequential)
-  std::uint32_t rank;      // walk rank of the next target
-  std::uint32_t self;      // the scanning host
-  std::uint16_t phase;     // index of the next target inside its batch (sequential)
-  std::uint8_t link;       // link class (bandwidth)
-  std::uint8_t hits;       // hits on infected hosts so far (permutation, saturating)
-};
-
 class Simulator {
  public:
   Simulator(const Scenario& scenario, std::uint64_t seed, std::uint64_t replicate)
@@ -98,19 +83,22 @@ class Simulator {
         pools_(static_cast<std::uint32_t>(hosts_.address.size()), strata_of_hosts(),
                stratum_count(), kPoolCount, kSusceptible),
         patches_(make_patch_system(scenario, host_count(), seed, replicate, rng_)),
-        active_scanners_(model_.link_count(), 0) {
+        active_scanners_(model_.link_count(), 0),
+        sweeps_(scenario, model_, hosts_, seed, replicate, rng_, queue_, offline_until_,
+                result_.figures) {
     result_.replicate = replicate;
     result_.seed = seed;
     init_stratum_counts();
     init_groups();
     for (auto& word : target_words_) word = rng_.next_u64();
-    setup_walk(seed, replicate);
+    const bool bad_patch = scenario.patching.enabled && scenario.patching.bad_patch.enabled;
+    track_offline_ = !model_.random_targets() || bad_patch;
     run_patches_before_start();
     if (!model_.random_targets()) {
       // At most every host unpatched now ever scans: room for all of their scanners
       // and queued arrivals, so the vectors never grow past it by doubling.
       const std::size_t most = susceptible() + infected();
-      scanners_.reserve(most);
+      sweeps_.reserve(most);
       queue_.reserve(most, 1024);
     }
     seed_infections();
@@ -182,7 +170,6 @@ class Simulator {
   static constexpr double kPerMinute = 1.0 / kMinute;
   static constexpr int kLookahead = 8;  // contacts between drawing a target word and using it
   static constexpr int kLinearStrata = 8;  // above this, per-stratum counts live in SumTrees
-  static constexpr std::uint64_t kUnknownRank = std::numeric_limits<std::uint64_t>::max();
 
   /// Places the hosts and draws their types and link classes (placement stream).
   static HostAttributes place(const Scenario& scenario, std::uint64_t seed,
@@ -470,7 +457,7 @@ class Simulator {
     }
     if (pool == kOffline) offline_until_.erase(host);
     move(host, kPatchedPool);
-    leave_walk(host);
+    sweeps_.leave_walk(host);
   }
 
   /// A host broken by the bad patch is rolled back at time t: unpatched again.
@@ -493,7 +480,7 @@ class Simulator {
       if (crashed != crashed_until_.end()) crashed_until_.erase(crashed);
     } else if (cleanup_when_back_.erase(host) > 0) {
       move(host, kCleanedPool);  // its cleanup fell due while it was broken
-      leave_walk(host);
+      sweeps_.leave_walk(host);
       return;
     } else {
       move(host, kInfected);
@@ -583,15 +570,12 @@ class Simulator {
 
   /// A susceptible host becomes infected at time t and, if it sweeps, starts its walk.
   /// `rank`: the host's walk rank when the caller knows it (a sweep just reached it).
-  void infect(std::uint32_t host, double t, std::uint64_t rank = kUnknownRank) {
+  void infect(std::uint32_t host, double t, std::uint64_t rank = Sweeps::kUnknownRank) {
     move(host, kInfected);
     infected_one(host, t);
     const int link = model_.link_of(hosts_, host);
     scanning_changed(host, link, +1);
-    if (!model_.random_targets()) {
-      if (model_.strategy() == ScanStrategy::kSequential) walk_.erase(host);
-      start_scanner(host, link, t, rank);
-    }
+    if (!model_.random_targets()) sweeps_.infected(host, link, t, rank);
   }
 
   /// Bookkeeping of every infection of `host` at time t (seeds included).
@@ -710,248 +694,48 @@ class Simulator {
 
   /// An infected host broken by a bad patch stops scanning until its rollback.
   void pause_scanning(std::uint32_t host) {
-    if (!dormant_.empty() && dormant_[host]) {
-      dormant_[host] = false;
-    } else {
-      scanning_changed(host, model_.link_of(hosts_, host), -1);
-    }
-    if (!sweep_epoch_.empty()) ++sweep_epoch_[host];  // its sweep ends
+    if (!sweeps_.wake(host)) scanning_changed(host, model_.link_of(hosts_, host), -1);
+    sweeps_.end_sweep(host);
   }
 
   /// A rolled-back infected host scans again, with a new sweep.
   void resume_scanning(std::uint32_t host, double t) {
     const int link = model_.link_of(hosts_, host);
     scanning_changed(host, link, +1);
-    if (!model_.random_targets()) start_scanner(host, link, t, kUnknownRank);
+    if (!model_.random_targets()) sweeps_.start_scanner(host, link, t, Sweeps::kUnknownRank);
   }
 
   /// An infected host stops scanning for good (cleaned or cured).
   void stop_scanning(std::uint32_t host) {
-    if (!dormant_.empty() && dormant_[host]) {
-      dormant_[host] = false;
-    } else {
-      scanning_changed(host, model_.link_of(hosts_, host), -1);
-    }
-    leave_walk(host);
+    if (!sweeps_.wake(host)) scanning_changed(host, model_.link_of(hosts_, host), -1);
+    sweeps_.leave_walk(host);
   }
 
   // ---- sweeping scanners -----------------------------------------------------
 
-  /// Builds the walk order and the set of hosts a sweep must stop at.
-  void setup_walk(std::uint64_t seed, std::uint64_t replicate) {
-    const ScanStrategy strategy = model_.strategy();
-    const bool bad_patch = scenario_.patching.enabled && scenario_.patching.bad_patch.enabled;
-    track_offline_ = !model_.random_targets() || bad_patch;
-    if (!model_.random_targets() && bad_patch) sweep_epoch_.assign(host_count(), 0);
-    const int bits = 32 - scenario_.address_space.prefix_length;
-    if (strategy == ScanStrategy::kSequential) {
-      walk_ = NextSet(host_count());
-      walk_index_ = PrefixIndex(hosts_.address, scenario_.address_space.base, bits);
-    } else if (strategy == ScanStrategy::kPermutation) {
-      permutation_.emplace(Rng(seed, replicate, StreamPurpose::kEngine, 7).next_u64(), bits);
-      std::vector<std::uint64_t> keyed(host_count());
-      for (std::uint32_t h = 0; h < host_count(); ++h) {
-        const std::uint32_t offset = hosts_.address[h] - scenario_.address_space.base;
-        keyed[h] = (std::uint64_t{permutation_->inverse(offset)} << 32) | h;
-      }
-      std::sort(keyed.begin(), keyed.end());
-      walk_position_.resize(host_count());
-      walk_host_.resize(host_count());
-      for (std::uint32_t r = 0; r < host_count(); ++r) {
-        walk_position_[r] = static_cast<std::uint32_t>(keyed[r] >> 32);
-        walk_host_[r] = static_cast<std::uint32_t>(keyed[r]);
-      }
-      walk_ = NextSet(host_count());
-      walk_index_ = PrefixIndex(walk_position_, 0, bits);
-      if (scenario_.worm.permutation.dormant_after > 0) dormant_.assign(host_count(), false);
+  /// What a sweep reads and changes here (see SweepContext in engine/sweeps.hpp).
+  struct SweepEffects {
+    Simulator& sim;
+    [[nodiscard]] Found found(std::uint32_t host) const {
+      const int pool = sim.pools_.pool_of(host);
+      return is_susceptible_pool(pool) ? Found::kSusceptible
+             : is_infected_pool(pool)  ? Found::kInfected
+                                       : Found::kOther;
     }
-  }
-
-  /// Walk position and host of walk rank r.
-  [[nodiscard]] std::uint32_t walk_position(std::uint64_t r) const {
-    return walk_position_.empty() ? hosts_.address[r] - scenario_.address_space.base
-                                  : walk_position_[r];
-  }
-  [[nodiscard]] std::uint32_t walk_host(std::uint64_t r) const {
-    return walk_host_.empty() ? static_cast<std::uint32_t>(r) : walk_host_[r];
-  }
-  /// Walk rank of `host`.
-  [[nodiscard]] std::uint64_t walk_rank(std::uint32_t host) const {
-    if (walk_host_.empty()) return host;
-    const std::uint32_t offset = hosts_.address[host] - scenario_.address_space.base;
-    return walk_index_.lower_bound(walk_position_, permutation_->inverse(offset));
-  }
-
-  /// A host no sweep needs to stop at any more (patched or cleaned).
-  void leave_walk(std::uint32_t host) {
-    if (walk_.size() > 0) walk_.erase(walk_rank(host));
-  }
-
-  /// Walk rank of the first host at or after walk position `position`.
-  [[nodiscard]] std::uint64_t first_rank_at_or_after(std::uint64_t position) const {
-    return walk_index_.lower_bound(walk_position_.empty() ? hosts_.address : walk_position_, position);
-  }
-
-  /// Starts the walk of a newly infected host at time t (`rank`: its walk rank, if known).
-  void start_scanner(std::uint32_t host, int link, double t, std::uint64_t rank) {
-    Scanner s{};
-    s.self = host;
-    s.link = static_cast<std::uint8_t>(link);
-    // Permutation (Staniford et al.): a new copy starts just after its own host's
-    // position on the shared walk, where the first host is the next rank.
-    std::uint64_t start;
-    std::uint64_t first_rank = kUnknownRank;
-    if (model_.strategy() == ScanStrategy::kSequential) {
-      start = sequential_start(host);
-    } else if (rank != kUnknownRank) {
-      start = (std::uint64_t{walk_position(rank)} + 1) % scenario_.address_space.size();
-      first_rank = rank + 1;
-    } else {
-      start = (std::uint64_t{permutation_->inverse(hosts_.address[host] - scenario_.address_space.base)} + 1) %
-              scenario_.address_space.size();
+    [[nodiscard]] int type_of(std::uint32_t host) const {
+      return sim.type_of_stratum(sim.pools_.stratum_of(host));
     }
-    std::uint32_t id;
-    if (!free_scanners_.empty()) {
-      id = free_scanners_.back();
-      free_scanners_.pop_back();
-    } else {
-      id = static_cast<std::uint32_t>(scanners_.size());
-      scanners_.emplace_back();
-      if (!sweep_epoch_.empty()) scanner_epoch_.push_back(0);
+    void prefetch_host(std::uint32_t host) const { sim.pools_.prefetch_host(host); }
+    [[nodiscard]] double delivered_share() const {
+      return sim.delivered_share(sim.sent_probe_rate());
     }
-    scanners_[id] = s;
-    if (!sweep_epoch_.empty()) scanner_epoch_[id] = sweep_epoch_[host];
-    schedule_from(id, start, 0, t, false, first_rank);
-  }
-
-  /// Blaster's start: own /16 with a lowered third byte, or a random /24.
-  std::uint64_t sequential_start(std::uint32_t host) {
-    const auto& seq = scenario_.worm.sequential;
-    const auto& space = scenario_.address_space;
-    std::uint32_t base;
-    ++result_.figures.sweeps_started;
-    if (sample_bernoulli(rng_, seq.local_start)) {
-      ++result_.figures.local_sweeps;
-      const std::uint32_t a = hosts_.address[host];
-      std::uint32_t c = (a >> 8) & 0xff;
-      if (c > seq.local_backoff) c -= static_cast<std::uint32_t>(sample_index(rng_, seq.local_backoff));
-      base = (a & 0xffff0000u) | (c << 8);
-      if (base < space.base) base = space.base;
-      return base - space.base;
+    void infect(std::uint32_t host, double t, std::uint64_t rank) {
+      sim.infect(host, t, rank);
+      sim.count_infection(t);
     }
-    const std::uint64_t offset = model_.random_allowed_offset(rng_);
-    return space.size() >= 256 ? (offset & ~std::uint64_t{0xff}) : 0;
-  }
-
-  /// Schedules scanner `id`'s next probe of a host that could change: the first
-  /// member of the walk set at or after walk position `position`, where the probe
-  /// of `position` leaves at `time` with batch phase `phase`. With `strictly_after`,
-  /// the host at `position` itself (just probed) is skipped. `first_rank`: the rank
-  /// of the first host at or after `position`, when the caller knows it.
-  void schedule_from(std::uint32_t id, std::uint64_t position, std::uint64_t phase, double time,
-                     bool strictly_after, std::uint64_t first_rank = kUnknownRank) {
-    Scanner& s = scanners_[id];
-    const std::uint64_t space = scenario_.address_space.size();
-    // Just past the current target its rank is known; a new start needs a search.
-    std::uint64_t from_rank = strictly_after               ? std::uint64_t{s.rank} + 1
-                              : first_rank != kUnknownRank ? first_rank
-                                                           : first_rank_at_or_after(position);
-    if (from_rank >= host_count()) from_rank = 0;
-    const double rate = model_.link_rate(s.link);
-    const std::uint64_t batch = model_.strategy() == ScanStrategy::kSequential
-                                    ? scenario_.worm.sequential.batch
-                                    : 1;
-    const double batch_seconds = static_cast<double>(batch) / rate;
-    // The first member ahead that the probe reaches while it can change. An offline
-    // (crashed) host is skipped when the probe passes it before it comes back; it
-    // stays a member so that later sweeps stop there. At most one lap is searched.
-    std::uint64_t rank = walk_.next_cyclic(from_rank);
-    std::uint64_t distance = 0;
-    double arrival = 0.0;
-    std::uint64_t searched = 0;
-    while (true) {
-      if (rank == NextSet::kNone || searched > host_count()) {
-        free_scanners_.push_back(id);  // nothing left to find: the sweep goes on without events
-        return;
-      }
-      distance = (walk_position(rank) + space - position) % space;
-      if (distance == 0 && strictly_after) distance = space;  // a full lap back to itself
-      arrival = time + static_cast<double>((phase + distance) / batch) * batch_seconds;
-      if (offline_until_.empty()) break;
-      const auto back = offline_until_.find(walk_host(rank));
-      if (back == offline_until_.end() || arrival >= back->second) break;
-      ++searched;
-      rank = walk_.next_cyclic(rank + 1 < host_count() ? rank + 1 : 0);
-    }
-    s.position = walk_position(rank);
-    s.rank = static_cast<std::uint32_t>(rank);
-    s.phase = static_cast<std::uint16_t>((phase + distance) % batch);
-    queue_.push(arrival, id, EventKind::kScannerArrival);
-  }
-
-  /// Hints the processor to fetch what the next arrivals read, in three steps whose
-  /// loads should have arrived by the next: the scanner records a few arrivals
-  /// ahead; then the scanning host's state, the target's entry in the walk and the
-  /// next walk position; then the target's state.
-  void prefetch_arrivals() {
-    constexpr std::size_t kRecordAhead = 9, kWalkAhead = 6, kTargetAhead = 3;
-    const auto next = queue_.upcoming_arrivals();
-    if (next.size() > kRecordAhead) __builtin_prefetch(&scanners_[next[kRecordAhead].id]);
-    if (next.size() > kWalkAhead) {
-      const Scanner& s = scanners_[next[kWalkAhead].id];
-      pools_.prefetch_host(s.self);
-      if (!walk_host_.empty()) __builtin_prefetch(&walk_host_[s.rank]);
-      if (s.rank + 1 < host_count()) {
-        __builtin_prefetch(walk_position_.empty() ? &hosts_.address[s.rank + 1] : &walk_position_[s.rank + 1]);
-      }
-    }
-    if (next.size() > kTargetAhead) pools_.prefetch_host(walk_host(scanners_[next[kTargetAhead].id].rank));
-  }
-
-  /// Scanner `id` probes its target at time t. (Infecting the target starts a new
-  /// scanner, which may move scanners_: the record is copied first.)
-  void scanner_arrives(std::uint32_t id, double t) {
-    prefetch_arrivals();
-    const Scanner s = scanners_[id];
-    if (!is_infected_pool(pools_.pool_of(s.self)) || (!dormant_.empty() && dormant_[s.self]) ||
-        (!sweep_epoch_.empty() && scanner_epoch_[id] != sweep_epoch_[s.self])) {
-      free_scanners_.push_back(id);  // cleaned, cured or broken since: this sweep is over
-      return;
-    }
-    const bool member = walk_.contains(s.rank);
-    const std::uint32_t target = walk_host(s.rank);
-    const double share = delivered_share(sent_probe_rate());
-    if (member && (share >= 1.0 || rng_.uniform() < share)) {
-      const int pool = pools_.pool_of(target);
-      if (is_susceptible_pool(pool)) {
-        ++result_.figures.events;
-        const int type = type_of_stratum(pools_.stratum_of(target));
-        const double u = rng_.uniform();
-        if (u < model_.success(type)) {
-          infect(target, t, s.rank);
-          count_infection(t);
-        } else if (u < model_.weight(type)) {
-          crash(target, t);
-        }
-      } else if (is_infected_pool(pool) && model_.strategy() == ScanStrategy::kPermutation) {
-        const std::uint8_t hits = s.hits < 255 ? s.hits + 1 : 255;
-        scanners_[id].hits = hits;
-        const std::uint32_t dormant_after = scenario_.worm.permutation.dormant_after;
-        if (dormant_after > 0 && hits >= dormant_after) {
-          dormant_[s.self] = true;
-          scanning_changed(s.self, s.link, -1);
-          free_scanners_.push_back(id);
-          return;
-        }
-        // Jump: the next probe, one interval later, goes to a new random position.
-        const double step = 1.0 / model_.link_rate(s.link);
-        schedule_from(id, sample_index(rng_, scenario_.address_space.size()), 0, t + step, false);
-        return;
-      }
-    }
-    // Move on past this host: its probe left at t with the current phase.
-    schedule_from(id, s.position, s.phase, t, true);
-  }
+    void crash(std::uint32_t host, double t) { sim.crash(host, t); }
+    void stopped_scanning(std::uint32_t host, int link) { sim.scanning_changed(host, link, -1); }
+  };
 
   void handle_scheduled(const ScheduledEvent& e) {
     now_ = e.time;
@@ -976,9 +760,11 @@ class Simulator {
       case EventKind::kCleanup:
         clean(e.id);
         break;
-      case EventKind::kScannerArrival:
-        scanner_arrives(e.id, e.time);
+      case EventKind::kScannerArrival: {
+        SweepEffects effects{*this};
+        sweeps_.arrive(e.id, e.time, effects);
         break;
+      }
     }
   }
 
@@ -1119,18 +905,7 @@ class Simulator {
   std::array<std::uint64_t, kLookahead> target_words_{};
   int next_word_ = 0;
   Agenda queue_;
-  // Sweeping strategies.
-  NextSet walk_{0};                            // walk ranks a sweep must stop at
-  std::optional<AddressPermutation> permutation_;
-  std::vector<std::uint32_t> walk_position_;   // permutation: walk position of each rank
-  std::vector<std::uint32_t> walk_host_;       // permutation: host at each rank
-  PrefixIndex walk_index_;                     // first rank at or after a walk position
-  std::vector<Scanner> scanners_;
-  std::vector<std::uint32_t> free_scanners_;
-  std::vector<bool> dormant_;                  // permutation with dormancy: host stopped scanning
-  std::unordered_map<std::uint32_t, double> offline_until_;  // offline (crashed or broken) host -> return time
-  std::vector<std::uint8_t> sweep_epoch_;      // bad patch with sweeps: per host, bumped when it breaks
-  std::vector<std::uint8_t> scanner_epoch_;    // ... the host's epoch when each scanner started
+  OfflineUntil offline_until_;                 // offline (crashed or broken) host -> return time
   // Reporting.
   std::vector<std::uint32_t> minute_counts_;
   Milestones milestones_{};
@@ -1138,6 +913,8 @@ class Simulator {
   std::uint64_t cumulative_infected_ = 0;
   std::uint64_t new_infections_ = 0;
   Result result_;
+  // Sweeping strategies (constructed last: it keeps references to the members above).
+  Sweeps sweeps_;
 };
 
 }  // namespace

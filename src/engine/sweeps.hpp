@@ -1,0 +1,275 @@
+// The sweeps of the sweeping strategies (sequential, permutation), exact per
+// scanner: each scanner's next event is its arrival at the next host ahead of it on
+// its walk that could change (susceptible or offline; for permutation also
+// infected, which makes it jump), found through a NextSet; scanners wait in a
+// calendar queue (ArrivalQueue) beside the heap of the few other scheduled events.
+//
+// The simulator owns the hosts' states. A sweep reads what it needs (addresses,
+// offline hosts' return times) through references taken at construction, and
+// changes hosts through the context passed to Sweeps::arrive (a SweepContext,
+// a template argument so that its calls inline: one arrival calls several).
+#pragma once
+
+#include <concepts>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/agenda.hpp"
+#include "engine/next_set.hpp"
+#include "engine/permutation.hpp"
+#include "engine/prefix_index.hpp"
+#include "engine/rng.hpp"
+#include "engine/samplers.hpp"
+#include "engine/worm_model.hpp"
+#include "patchrace/result.hpp"
+#include "patchrace/scenario.hpp"
+
+namespace patchrace::detail {
+
+/// Offline (crashed or broken) host -> the time (seconds) it comes back.
+using OfflineUntil = std::unordered_map<std::uint32_t, double>;
+
+/// What a probe finds at a host, as far as a sweep is concerned.
+enum class Found : std::uint8_t {
+  kSusceptible,  // online and unpatched: the probe may infect or crash it
+  kInfected,     // infected (patched or not): scanning unless broken, cleaned or dormant
+  kOther,        // anything else (patched, cleaned, broken, offline)
+};
+
+/// What a sweep reads and changes in the simulation it runs in, at an arrival:
+///   found(host)             what a probe of `host` finds now
+///   type_of(host)           the host type of `host`
+///   prefetch_host(host)     hint: found(host) and a change of `host` come soon
+///   delivered_share()       share of the sent probes the network delivers now
+///                           (bandwidth capacity), in (0, 1]
+///   infect(host, t, rank)   infects susceptible `host` at time t (seconds), reached
+///                           at walk rank `rank`, and counts the infection; its
+///                           own sweep starts through Sweeps::infected
+///   crash(host, t)          a failed exploit crashes susceptible `host` at time t
+///   stopped_scanning(host, link)  `host` (of link class `link`) went dormant
+template <typename C>
+concept SweepContext = requires(C& c, const C& cc, std::uint32_t host, int link, double t,
+                                std::uint64_t rank) {
+  { cc.found(host) } -> std::same_as<Found>;
+  { cc.type_of(host) } -> std::convertible_to<int>;
+  cc.prefetch_host(host);
+  { cc.delivered_share() } -> std::convertible_to<double>;
+  c.infect(host, t, rank);
+  c.crash(host, t);
+  c.stopped_scanning(host, link);
+};
+
+/// A sweeping scanner (sequential or permutation). Its next event, in the queue,
+/// is its probe of the host at walk rank `rank` (walk position `position`).
+struct Scanner {
+  std::uint32_t position;  // walk position of the next target (address offset for sequential)
+  std::uint32_t rank;      // walk rank of the next target
+  std::uint32_t self;      // the scanning host
+  std::uint16_t phase;     // index of the next target inside its batch (sequential)
+  std::uint8_t link;       // link class (bandwidth)
+  std::uint8_t hits;       // hits on infected hosts so far (permutation, saturating)
+};
+
+/// The walk shared by all sweeps and the scanners on it. Empty (no walk, no
+/// scanners) for the random-target strategies. Not thread-safe; one per replicate.
+class Sweeps {
+ public:
+  static constexpr std::uint64_t kUnknownRank = std::numeric_limits<std::uint64_t>::max();
+
+  /// Builds the walk order and the set of hosts a sweep must stop at. Keeps
+  /// references to every argument but seed and replicate (all must outlive it):
+  /// `rng` is the engine stream, `agenda` receives the scanner arrivals,
+  /// `offline_until` holds every offline host's return time, `figures` counts
+  /// events and sweeps.
+  Sweeps(const Scenario& scenario, const WormModel& model, const HostAttributes& hosts,
+         std::uint64_t seed, std::uint64_t replicate, Rng& rng, Agenda& agenda,
+         const OfflineUntil& offline_until, Figures& figures);
+
+  /// Makes room for `scanners` scanners at once.
+  void reserve(std::size_t scanners) { scanners_.reserve(scanners); }
+
+  /// A host infected at time t starts its sweep (`rank`: its walk rank, if known);
+  /// a sequential sweep stops at it no more.
+  void infected(std::uint32_t host, int link, double t, std::uint64_t rank) {
+    if (model_.strategy() == ScanStrategy::kSequential) walk_.erase(host);
+    start_scanner(host, link, t, rank);
+  }
+
+  /// Starts the walk of a newly infected host at time t (`rank`: its walk rank, if known).
+  void start_scanner(std::uint32_t host, int link, double t, std::uint64_t rank);
+
+  /// A host no sweep needs to stop at any more (patched or cleaned).
+  void leave_walk(std::uint32_t host) {
+    if (walk_.size() > 0) walk_.erase(walk_rank(host));
+  }
+
+  /// Whether `host` was dormant (permutation with dormancy: it stopped scanning);
+  /// it is not any more.
+  bool wake(std::uint32_t host) {
+    if (dormant_.empty() || !dormant_[host]) return false;
+    dormant_[host] = false;
+    return true;
+  }
+
+  /// The current sweep of `host` ends (it broke): its scanner's later arrivals are stale.
+  void end_sweep(std::uint32_t host) {
+    if (!sweep_epoch_.empty()) ++sweep_epoch_[host];  // its sweep ends
+  }
+
+  /// Scanner `id` probes its target at time t. (Infecting the target starts a new
+  /// scanner, which may move scanners_: the record is copied first.)
+  template <SweepContext Context>
+  void arrive(std::uint32_t id, double t, Context& context) {
+    prefetch_arrivals(context);
+    const Scanner s = scanners_[id];
+    if (context.found(s.self) != Found::kInfected || (!dormant_.empty() && dormant_[s.self]) ||
+        (!sweep_epoch_.empty() && scanner_epoch_[id] != sweep_epoch_[s.self])) {
+      free_scanners_.push_back(id);  // cleaned, cured or broken since: this sweep is over
+      return;
+    }
+    const bool member = walk_.contains(s.rank);
+    const std::uint32_t target = walk_host(s.rank);
+    const double share = context.delivered_share();
+    if (member && (share >= 1.0 || rng_.uniform() < share)) {
+      const Found found = context.found(target);
+      if (found == Found::kSusceptible) {
+        ++figures_.events;
+        const int type = context.type_of(target);
+        const double u = rng_.uniform();
+        if (u < model_.success(type)) {
+          context.infect(target, t, s.rank);
+        } else if (u < model_.weight(type)) {
+          context.crash(target, t);
+        }
+      } else if (found == Found::kInfected && model_.strategy() == ScanStrategy::kPermutation) {
+        const std::uint8_t hits = s.hits < 255 ? s.hits + 1 : 255;
+        scanners_[id].hits = hits;
+        const std::uint32_t dormant_after = scenario_.worm.permutation.dormant_after;
+        if (dormant_after > 0 && hits >= dormant_after) {
+          dormant_[s.self] = true;
+          context.stopped_scanning(s.self, s.link);
+          free_scanners_.push_back(id);
+          return;
+        }
+        // Jump: the next probe, one interval later, goes to a new random position.
+        const double step = 1.0 / model_.link_rate(s.link);
+        schedule_from(id, sample_index(rng_, scenario_.address_space.size()), 0, t + step, false);
+        return;
+      }
+    }
+    // Move on past this host: its probe left at t with the current phase.
+    schedule_from(id, s.position, s.phase, t, true);
+  }
+
+ private:
+  [[nodiscard]] std::uint32_t host_count() const { return host_count_; }
+
+  /// Walk position and host of walk rank r.
+  [[nodiscard]] std::uint32_t walk_position(std::uint64_t r) const {
+    return walk_position_.empty() ? hosts_.address[r] - scenario_.address_space.base
+                                  : walk_position_[r];
+  }
+  [[nodiscard]] std::uint32_t walk_host(std::uint64_t r) const {
+    return walk_host_.empty() ? static_cast<std::uint32_t>(r) : walk_host_[r];
+  }
+  /// Walk rank of `host`.
+  [[nodiscard]] std::uint64_t walk_rank(std::uint32_t host) const;
+
+  /// Walk rank of the first host at or after walk position `position`.
+  [[nodiscard]] std::uint64_t first_rank_at_or_after(std::uint64_t position) const {
+    return walk_index_.lower_bound(walk_position_.empty() ? hosts_.address : walk_position_, position);
+  }
+
+  /// Blaster's start: own /16 with a lowered third byte, or a random /24.
+  std::uint64_t sequential_start(std::uint32_t host);
+
+  /// Schedules scanner `id`'s next probe of a host that could change: the first
+  /// member of the walk set at or after walk position `position`, where the probe
+  /// of `position` leaves at `time` with batch phase `phase`. With `strictly_after`,
+  /// the host at `position` itself (just probed) is skipped. `first_rank`: the rank
+  /// of the first host at or after `position`, when the caller knows it.
+  void schedule_from(std::uint32_t id, std::uint64_t position, std::uint64_t phase, double time,
+                     bool strictly_after, std::uint64_t first_rank = kUnknownRank) {
+    Scanner& s = scanners_[id];
+    const std::uint64_t space = scenario_.address_space.size();
+    // Just past the current target its rank is known; a new start needs a search.
+    std::uint64_t from_rank = strictly_after               ? std::uint64_t{s.rank} + 1
+                              : first_rank != kUnknownRank ? first_rank
+                                                           : first_rank_at_or_after(position);
+    if (from_rank >= host_count()) from_rank = 0;
+    const double rate = model_.link_rate(s.link);
+    const std::uint64_t batch = model_.strategy() == ScanStrategy::kSequential
+                                    ? scenario_.worm.sequential.batch
+                                    : 1;
+    const double batch_seconds = static_cast<double>(batch) / rate;
+    // The first member ahead that the probe reaches while it can change. An offline
+    // (crashed) host is skipped when the probe passes it before it comes back; it
+    // stays a member so that later sweeps stop there. At most one lap is searched.
+    std::uint64_t rank = walk_.next_cyclic(from_rank);
+    std::uint64_t distance = 0;
+    double arrival = 0.0;
+    std::uint64_t searched = 0;
+    while (true) {
+      if (rank == NextSet::kNone || searched > host_count()) {
+        free_scanners_.push_back(id);  // nothing left to find: the sweep goes on without events
+        return;
+      }
+      distance = (walk_position(rank) + space - position) % space;
+      if (distance == 0 && strictly_after) distance = space;  // a full lap back to itself
+      arrival = time + static_cast<double>((phase + distance) / batch) * batch_seconds;
+      if (offline_until_.empty()) break;
+      const auto back = offline_until_.find(walk_host(rank));
+      if (back == offline_until_.end() || arrival >= back->second) break;
+      ++searched;
+      rank = walk_.next_cyclic(rank + 1 < host_count() ? rank + 1 : 0);
+    }
+    s.position = walk_position(rank);
+    s.rank = static_cast<std::uint32_t>(rank);
+    s.phase = static_cast<std::uint16_t>((phase + distance) % batch);
+    agenda_.push(arrival, id, EventKind::kScannerArrival);
+  }
+
+  /// Hints the processor to fetch what the next arrivals read, in three steps whose
+  /// loads should have arrived by the next: the scanner records a few arrivals
+  /// ahead; then the scanning host's state, the target's entry in the walk and the
+  /// next walk position; then the target's state.
+  template <SweepContext Context>
+  void prefetch_arrivals(const Context& context) const {
+    constexpr std::size_t kRecordAhead = 9, kWalkAhead = 6, kTargetAhead = 3;
+    const auto next = agenda_.upcoming_arrivals();
+    if (next.size() > kRecordAhead) __builtin_prefetch(&scanners_[next[kRecordAhead].id]);
+    if (next.size() > kWalkAhead) {
+      const Scanner& s = scanners_[next[kWalkAhead].id];
+      context.prefetch_host(s.self);
+      if (!walk_host_.empty()) __builtin_prefetch(&walk_host_[s.rank]);
+      if (s.rank + 1 < host_count()) {
+        __builtin_prefetch(walk_position_.empty() ? &hosts_.address[s.rank + 1] : &walk_position_[s.rank + 1]);
+      }
+    }
+    if (next.size() > kTargetAhead) context.prefetch_host(walk_host(scanners_[next[kTargetAhead].id].rank));
+  }
+
+  const Scenario& scenario_;
+  const WormModel& model_;
+  const HostAttributes& hosts_;
+  Rng& rng_;
+  Agenda& agenda_;
+  const OfflineUntil& offline_until_;  // offline (crashed or broken) host -> return time
+  Figures& figures_;
+  std::uint32_t host_count_;                   // hosts_.address.size(), read on every step of a walk
+  NextSet walk_{0};                            // walk ranks a sweep must stop at
+  std::optional<AddressPermutation> permutation_;
+  std::vector<std::uint32_t> walk_position_;   // permutation: walk position of each rank
+  std::vector<std::uint32_t> walk_host_;       // permutation: host at each rank
+  PrefixIndex walk_index_;                     // first rank at or after a walk position
+  std::vector<Scanner> scanners_;
+  std::vector<std::uint32_t> free_scanners_;
+  std::vector<bool> dormant_;                  // permutation with dormancy: host stopped scanning
+  std::vector<std::uint8_t> sweep_epoch_;      // bad patch with sweeps: per host, bumped when it breaks
+  std::vector<std::uint8_t> scanner_epoch_;    // ... the host's epoch when each scanner started
+};
+
+}  // namespace patchrace::detail
