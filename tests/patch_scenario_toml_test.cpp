@@ -9,6 +9,7 @@
 #include "patchrace/error.hpp"
 #include "patchrace/scenario.hpp"
 #include "patchrace/scenario_file.hpp"
+#include "scenario_error.hpp"
 
 namespace patchrace {
 namespace {
@@ -40,23 +41,8 @@ std::string with_groups(std::string_view lines) {
   return std::string(kBase) + std::string(kGroups) + std::string(lines) + "\n";
 }
 
-std::string error_of(const std::string& text) {
-  try {
-    (void)parse_scenario_toml(text, "t.toml");
-  } catch (const InvalidScenario& e) {
-    return e.what();
-  }
-  return "no error";
-}
-
-std::string sweep_error_of(const std::string& text) {
-  try {
-    (void)parse_sweep_toml(text, "t.toml");
-  } catch (const InvalidScenario& e) {
-    return e.what();
-  }
-  return "no error";
-}
+std::string error_of(const std::string& text) { return testing::scenario_error_of(text); }
+using testing::sweep_error_of;
 
 constexpr std::string_view kPolicies = R"([patching]
 release = "-26d"

@@ -15,6 +15,7 @@
 #include "patchrace/error.hpp"
 #include "patchrace/scenario.hpp"
 #include "patchrace/scenario_file.hpp"
+#include "scenario_error.hpp"
 
 namespace patchrace {
 namespace {
@@ -48,14 +49,7 @@ std::string minimal_plus(std::string_view lines) {
 }
 
 /// The InvalidScenario message parsing `text` as "t.toml" gives, or "no error".
-std::string error_of(std::string_view text) {
-  try {
-    (void)parse_scenario_toml(text, "t.toml");
-  } catch (const InvalidScenario& e) {
-    return e.what();
-  }
-  return "no error";
-}
+std::string error_of(std::string_view text) { return testing::scenario_error_of(text); }
 
 /// The scenario expected from kMinimal: everything not in the file at its default.
 Scenario minimal_scenario() {
