@@ -621,15 +621,20 @@ class Simulator {
     prefetch_target(type, target_words_[next_word_]);
     next_word_ = (next_word_ + 1) % kLookahead;
     const auto i = static_cast<std::uint32_t>(sample_index_from(word, rng_, susceptible_in(type)));
-    const bool infects = model_.crash_share(type) == 0.0 || rng_.uniform() * model_.weight(type) <
-                                                                 model_.success(type);
-    if (!infects) {
-      crash(pools_.at(type, kSusceptible, i), t);
+    reach_susceptible(type, type, 0, i, t);
+  }
+
+  /// A contact reaches susceptible host `index` of stratum `st` (host type `type`,
+  /// /16 block `block`; 0 without local preference): it crashes it (a failed exploit
+  /// with a crash outcome, in proportion to the type's weights) or infects it.
+  void reach_susceptible(int st, int type, int block, std::uint32_t index, double t) {
+    if (model_.crash_share(type) > 0.0 && rng_.uniform() * model_.weight(type) >= model_.success(type)) {
+      crash(pools_.at(st, kSusceptible, index), t);
       return;
     }
-    const std::uint32_t host = move_at(type, kSusceptible, i, kInfected);
+    const std::uint32_t host = move_at(st, kSusceptible, index, kInfected);
     infected_one(host, t);
-    scanning_changed(host, model_.link_of(hosts_, host), +1);
+    scanning_changed_in(block, model_.link_of(hosts_, host), +1);
     count_infection(t);
   }
 
@@ -652,15 +657,7 @@ class Simulator {
     const int st = block * types + type;
     const std::uint32_t n = susceptible_in(st);
     if (n == 0) return;  // unreachable: blocks are chosen by positive weight
-    const auto index = static_cast<std::uint32_t>(sample_index(rng_, n));
-    if (model_.crash_share(type) > 0.0 && rng_.uniform() * model_.weight(type) >= model_.success(type)) {
-      crash(pools_.at(st, kSusceptible, index), t);
-      return;
-    }
-    const std::uint32_t host = move_at(st, kSusceptible, index, kInfected);
-    infected_one(host, t);
-    scanning_changed_in(block, model_.link_of(hosts_, host), +1);
-    count_infection(t);
+    reach_susceptible(st, type, block, static_cast<std::uint32_t>(sample_index(rng_, n)), t);
   }
 
   /// Prefetches the entry `word` would select among the susceptible hosts of `type` now.
