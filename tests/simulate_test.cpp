@@ -245,5 +245,19 @@ TEST(RadixSort, AgreesWithStdSort) {
   EXPECT_EQ(keys, expected);
 }
 
+TEST(RadixSort, SortsByTheUpperHalfStably) {
+  detail::Rng rng(4, 0, detail::StreamPurpose::kTest);
+  for (const std::size_t n : {std::size_t{1000}, std::size_t{200000}}) {
+    std::vector<std::uint64_t> keys(n);
+    // Few distinct upper halves (so that stability shows), lower halves in draw order.
+    for (std::size_t i = 0; i < n; ++i) keys[i] = (rng.next_u64() % 5000) << 32 | (rng.next_u64() >> 40);
+    auto expected = keys;
+    std::stable_sort(expected.begin(), expected.end(),
+                     [](std::uint64_t a, std::uint64_t b) { return (a >> 32) < (b >> 32); });
+    detail::sort_u64_by_high32(keys);
+    EXPECT_EQ(keys, expected) << n;
+  }
+}
+
 }  // namespace
 }  // namespace patchrace
