@@ -75,6 +75,31 @@ TEST(HostPartition, StrataStaySeparateUnderRandomMoves) {
   for (std::uint32_t h = 0; h < 12; ++h) EXPECT_EQ(p.stratum_of(h), static_cast<int>(strata[h]));
 }
 
+TEST(HostPartition, WithoutPicksKeepsTheSameCountsPoolsAndStrata) {
+  const std::vector<std::uint32_t> strata = {2, 0, 1, 2, 2, 0, 1, 1, 0, 2, 2, 1};
+  HostPartition picks(12, strata, 3, 5, 2);
+  HostPartition counts(12, strata, 3, 5, 2, PoolPicks::kNone);
+  HostPartition single(12, 5, 2, PoolPicks::kNone);
+  Rng rng(3, 0, StreamPurpose::kTest);
+  for (int step = 0; step < 2000; ++step) {
+    const auto host = static_cast<std::uint32_t>(sample_index(rng, 12));
+    const int to = static_cast<int>(sample_index(rng, 5));
+    picks.move(host, to);
+    counts.move(host, to);
+    single.move(host, to);
+    for (int k = 0; k < 5; ++k) {
+      ASSERT_EQ(counts.total(k), picks.total(k));
+      ASSERT_EQ(single.total(k), picks.total(k));
+      for (int st = 0; st < 3; ++st) ASSERT_EQ(counts.size(st, k), picks.size(st, k));
+    }
+  }
+  for (std::uint32_t h = 0; h < 12; ++h) {
+    EXPECT_EQ(counts.pool_of(h), picks.pool_of(h));
+    EXPECT_EQ(counts.stratum_of(h), static_cast<int>(strata[h]));
+    EXPECT_EQ(single.stratum_of(h), 0);
+  }
+}
+
 TEST(NextSet, FindsTheNextMemberAcrossLevelsAndWraps) {
   const std::uint64_t n = 300000;  // three levels of words
   NextSet set(n);
@@ -180,9 +205,9 @@ TEST(AddressPermutation, DependsOnTheKey) {
 
 TEST(EventQueue, OrdersByTimeThenKindThenId) {
   EventQueue q;
-  q.push(2.0, 5, EventKind::kScannerArrival);
-  q.push(1.0, 9, EventKind::kScannerArrival);
-  q.push(1.0, 3, EventKind::kScannerArrival);
+  q.push(2.0, 5, EventKind::kCleanup);
+  q.push(1.0, 9, EventKind::kCleanup);
+  q.push(1.0, 3, EventKind::kCleanup);
   q.push(1.0, 7, EventKind::kCrashReturn);
   EXPECT_EQ(q.next_time(), 1.0);
   EXPECT_EQ(q.pop().id, 7u);
@@ -192,34 +217,44 @@ TEST(EventQueue, OrdersByTimeThenKindThenId) {
   EXPECT_TRUE(q.empty());
 }
 
-TEST(ArrivalQueue, OrdersByTimeThenId) {
-  ArrivalQueue q;
-  q.push(2.0, 5);
-  q.push(1.0, 9);
-  q.push(1.0, 3);
-  q.push(std::numeric_limits<double>::infinity(), 4);
-  q.push(1e9, 7);
+/// A record for the queue tests: its tie key and a payload that must travel with it.
+struct TestRecord {
+  std::uint32_t id;
+  std::uint32_t payload;
+  [[nodiscard]] std::uint32_t tie() const { return id; }
+};
+
+TEST(ArrivalQueue, OrdersByTimeThenTieKeyAndCarriesTheRecord) {
+  ArrivalQueue<TestRecord> q;
+  q.push(2.0, {5, 50});
+  q.push(1.0, {9, 90});
+  q.push(1.0, {3, 30});
+  q.push(std::numeric_limits<double>::infinity(), {4, 40});
+  q.push(1e9, {7, 70});
   EXPECT_EQ(q.size(), 5u);
   EXPECT_EQ(q.next_time(), 1.0);
-  EXPECT_EQ(q.pop(), 3u);
-  EXPECT_EQ(q.pop(), 9u);
-  EXPECT_EQ(q.pop(), 5u);
-  EXPECT_EQ(q.pop(), 7u);
-  EXPECT_EQ(q.pop(), 4u);
+  for (std::uint32_t id : {3u, 9u, 5u, 7u, 4u}) {
+    const auto e = q.pop();
+    EXPECT_EQ(e.record.id, id);
+    EXPECT_EQ(e.record.payload, 10 * id);
+  }
   EXPECT_TRUE(q.empty());
   EXPECT_EQ(q.next_time(), std::numeric_limits<double>::infinity());
 }
 
-/// Ids rescheduled as a simulation does: each taken id comes back later (at a
-/// random delay, sometimes the same time as another, sometimes very far), or
-/// leaves; new ids join. The order must equal that of a std::set of (time, id).
-void expect_same_order_as_set(std::uint64_t seed, double far_share) {
-  ArrivalQueue q;
+/// Records rescheduled as a simulation does: each taken record comes back later (at
+/// a random delay, sometimes the same time as another, sometimes very far, sometimes
+/// just behind the arrivals already sorted), or leaves; new records join. The order
+/// must equal that of a std::set of (time, id), and what upcoming() shows must be
+/// pending arrivals in order, the first of them the next unless arrivals were added
+/// behind it.
+void expect_same_order_as_set(std::uint64_t seed, double far_share, double near_share) {
+  ArrivalQueue<TestRecord> q;
   std::set<std::pair<double, std::uint32_t>> reference;
   Rng rng(seed, 0, StreamPurpose::kTest);
   std::uint32_t next_id = 0;
   auto push = [&](double time) {
-    q.push(time, next_id);
+    q.push(time, {next_id, ~next_id});
     reference.insert({time, next_id});
     ++next_id;
   };
@@ -230,37 +265,70 @@ void expect_same_order_as_set(std::uint64_t seed, double far_share) {
     const auto expected = *reference.begin();
     reference.erase(reference.begin());
     const auto upcoming = q.upcoming();
-    ASSERT_GE(upcoming.size(), std::min<std::size_t>(q.size(), ArrivalQueue::kLookahead));
-    auto it = reference.begin();
-    for (std::size_t k = 1; k < upcoming.size() && it != reference.end(); ++k, ++it) {
-      ASSERT_EQ(upcoming[k].id, it->second);
+    ASSERT_FALSE(upcoming.empty());
+    for (std::size_t k = 0; k < upcoming.size(); ++k) {
+      const std::pair<double, std::uint32_t> shown{upcoming[k].time, upcoming[k].record.id};
+      ASSERT_TRUE(shown == expected || reference.count(shown) == 1) << "step " << step;
+      if (k > 0) {
+        ASSERT_LT((std::pair{upcoming[k - 1].time, upcoming[k - 1].record.id}), shown);
+      }
     }
     ASSERT_EQ(q.next_time(), expected.first);
-    const std::uint32_t id = q.pop();
-    ASSERT_EQ(id, expected.second) << "step " << step;
+    const auto e = q.pop();
+    ASSERT_EQ(e.time, expected.first);
+    ASSERT_EQ(e.record.id, expected.second) << "step " << step;
+    ASSERT_EQ(e.record.payload, ~expected.second);
     now = expected.first;
     const double u = rng.uniform();
     if (u < 0.02) continue;  // leaves
-    double time = now + -std::log(rng.uniform_positive()) * (rng.uniform() < far_share ? 1e4 : 1.0);
+    const double scale = rng.uniform() < far_share ? 1e4 : rng.uniform() < near_share ? 1e-4 : 1.0;
+    double time = now + -std::log(rng.uniform_positive()) * scale;
     if (u < 0.05) time = now;                                             // due at once
     if (u < 0.08 && !reference.empty()) time = reference.rbegin()->first;  // a tie
-    q.push(time, id);
-    reference.insert({time, id});
+    q.push(time, {e.record.id, ~e.record.id});
+    reference.insert({time, e.record.id});
     if (u > 0.97 && next_id < 100000) push(now + rng.uniform());
   }
 }
 
-TEST(ArrivalQueue, TakesArrivalsInTheOrderOfTimeAndIdUnderRescheduling) {
-  expect_same_order_as_set(1, 0.0);
-  expect_same_order_as_set(2, 0.1);
-  expect_same_order_as_set(3, 0.6);
+TEST(ArrivalQueue, TakesArrivalsInTheOrderOfTimeAndTieKeyUnderRescheduling) {
+  expect_same_order_as_set(1, 0.0, 0.0);
+  expect_same_order_as_set(2, 0.1, 0.0);
+  expect_same_order_as_set(3, 0.6, 0.0);
+  expect_same_order_as_set(4, 0.1, 0.5);
+}
+
+/// A large queue, so that windows have many buckets and chunks: the same order as
+/// sorting every (time, id).
+TEST(ArrivalQueue, KeepsTheOrderAcrossManyBucketsAndChunks) {
+  ArrivalQueue<TestRecord> q;
+  std::vector<std::pair<double, std::uint32_t>> all;
+  Rng rng(5, 0, StreamPurpose::kTest);
+  for (std::uint32_t id = 0; id < 300000; ++id) {
+    const double time = id % 7 == 0 ? std::floor(rng.uniform() * 100.0) : rng.uniform() * 1e3;
+    q.push(time, {id, id});
+    all.push_back({time, id});
+  }
+  std::sort(all.begin(), all.end());
+  for (const auto& [time, id] : all) {
+    const auto e = q.pop();
+    ASSERT_EQ(e.time, time);
+    ASSERT_EQ(e.record.id, id);
+  }
+  EXPECT_TRUE(q.empty());
 }
 
 TEST(Agenda, OrdersArrivalsAndOtherEventsByTimeThenKindThenId) {
   Agenda a;
-  a.push(2.0, 5, EventKind::kScannerArrival);
-  a.push(1.0, 9, EventKind::kScannerArrival);
-  a.push(1.0, 3, EventKind::kScannerArrival);
+  auto scanner = [](std::uint32_t self) {
+    Scanner s{};
+    s.self = self;
+    s.rank = 100 + self;
+    return s;
+  };
+  a.push_arrival(2.0, scanner(5));
+  a.push_arrival(1.0, scanner(9));
+  a.push_arrival(1.0, scanner(3));
   a.push(1.0, 7, EventKind::kCrashReturn);
   a.push(1.0, 8, EventKind::kSeedInfection);
   a.push(3.0, 1, EventKind::kCrashReturn);
@@ -269,9 +337,15 @@ TEST(Agenda, OrdersArrivalsAndOtherEventsByTimeThenKindThenId) {
       {8, EventKind::kSeedInfection},  {7, EventKind::kCrashReturn},    {3, EventKind::kScannerArrival},
       {9, EventKind::kScannerArrival}, {5, EventKind::kScannerArrival}, {1, EventKind::kCrashReturn}};
   for (const auto& [id, kind] : expected) {
-    const ScheduledEvent e = a.pop();
-    EXPECT_EQ(e.id, id);
-    EXPECT_EQ(e.kind, kind);
+    ASSERT_EQ(a.next_kind(), kind);
+    if (kind == EventKind::kScannerArrival) {
+      const Agenda::Arrival e = a.pop_arrival();
+      EXPECT_EQ(e.record.self, id);
+      EXPECT_EQ(e.record.rank, 100 + id);
+    } else {
+      const ScheduledEvent e = a.pop();
+      EXPECT_EQ(e.id, id);
+    }
   }
   EXPECT_TRUE(a.empty());
 }

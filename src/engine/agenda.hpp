@@ -1,7 +1,8 @@
 // Everything scheduled: the per-host events (seeding, return from a crash, cleanup) in
-// an EventQueue, and the sweeping scanners' arrivals, up to one per host, in an
-// ArrivalQueue. Taken in the same order as one EventQueue holding them all: by
-// time, then kind, then id.
+// an EventQueue, and the sweeping scanners' arrivals, up to one per scanning host,
+// in an ArrivalQueue that carries the scanners' records. Taken in the same order as
+// one queue holding them all: by time, then kind (arrivals last), then id (for
+// arrivals: the scanning host).
 #pragma once
 
 #include <algorithm>
@@ -10,16 +11,16 @@
 
 #include "engine/arrival_queue.hpp"
 #include "engine/event_queue.hpp"
+#include "engine/scanner.hpp"
 
 namespace patchrace::detail {
 
 class Agenda {
  public:
-  /// Makes room for `scanners` scanner ids and `events` other events.
-  void reserve(std::size_t scanners, std::size_t events) {
-    arrivals_.reserve(scanners);
-    events_.reserve(events);
-  }
+  using Arrival = ArrivalQueue<Scanner>::Entry;
+
+  /// Makes room for `events` events other than arrivals.
+  void reserve(std::size_t events) { events_.reserve(events); }
 
   [[nodiscard]] bool empty() { return arrivals_.empty() && events_.empty(); }
 
@@ -28,38 +29,40 @@ class Agenda {
     return arrivals_.empty() ? events_.next_time() : std::min(events_.next_time(), arrivals_.next_time());
   }
 
-  /// Kind of the next event (the agenda must not be empty), as pop() would return it.
+  /// Time of the next arrival, or +infinity when there is none.
+  [[nodiscard]] double next_arrival_time() { return arrivals_.next_time(); }
+
+  /// Time of the next event other than an arrival, or +infinity when there is none.
+  [[nodiscard]] double next_other_time() { return events_.next_time(); }
+
+  /// Kind of the next event (the agenda must not be empty).
   [[nodiscard]] EventKind next_kind() {
-    if (!arrivals_.empty() && (events_.empty() || arrivals_.next_time() < events_.next_time())) {
-      return EventKind::kScannerArrival;
-    }
-    return events_.next_kind();
+    return arrival_next() ? EventKind::kScannerArrival : events_.next_kind();
   }
 
-  void push(double time, std::uint32_t id, EventKind kind) {
-    if (kind == EventKind::kScannerArrival) {
-      arrivals_.push(time, id);
-    } else {
-      events_.push(time, id, kind);
-    }
-  }
+  /// Schedules an event of `kind` (not an arrival) for `id` at `time`.
+  void push(double time, std::uint32_t id, EventKind kind) { events_.push(time, id, kind); }
 
-  /// The next scanner arrivals in order (see ArrivalQueue::upcoming).
-  [[nodiscard]] std::span<const ArrivalQueue::Entry> upcoming_arrivals() { return arrivals_.upcoming(); }
+  /// Schedules `scanner`'s arrival at its target at `time`.
+  void push_arrival(double time, const Scanner& scanner) { arrivals_.push(time, scanner); }
 
-  /// Removes and returns the earliest event (the agenda must not be empty).
-  ScheduledEvent pop() {
-    // Arrivals are the last kind: at equal times the other event goes first.
-    if (!arrivals_.empty() && (events_.empty() || arrivals_.next_time() < events_.next_time())) {
-      const double time = arrivals_.next_time();
-      return {time, arrivals_.pop(), EventKind::kScannerArrival};
-    }
-    return events_.pop();
-  }
+  /// Arrivals that come soon, in order (see ArrivalQueue::upcoming).
+  [[nodiscard]] std::span<const Arrival> upcoming_arrivals() { return arrivals_.upcoming(); }
+
+  /// Removes and returns the earliest event, which must not be an arrival.
+  ScheduledEvent pop() { return events_.pop(); }
+
+  /// Removes and returns the earliest event, which must be an arrival.
+  Arrival pop_arrival() { return arrivals_.pop(); }
 
  private:
+  /// Whether the next event is an arrival: at equal times the other event goes first.
+  [[nodiscard]] bool arrival_next() {
+    return !arrivals_.empty() && (events_.empty() || arrivals_.next_time() < events_.next_time());
+  }
+
   EventQueue events_;
-  ArrivalQueue arrivals_;
+  ArrivalQueue<Scanner> arrivals_;
 };
 
 }  // namespace patchrace::detail

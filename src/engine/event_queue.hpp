@@ -1,7 +1,6 @@
-// The queue of scheduled events: per-host (seeding, return from a crash, cleanup) and
-// per-scanner (a sweep's arrival at its next host). A 4-ary heap ordered by time,
-// ties broken by kind and id, so the order never depends on insertion history.
-// A pop followed by a push (a scanner rescheduling itself) costs one sift-down.
+// The queue of the per-host scheduled events (seeding, return from a crash,
+// cleanup). A 4-ary heap ordered by time, ties broken by kind and id, so the order
+// never depends on insertion history.
 #pragma once
 
 #include <cstdint>
@@ -14,7 +13,8 @@ enum class EventKind : std::uint8_t {
   kSeedInfection = 0,  // id: host to infect (hit-list seeding window)
   kCrashReturn = 1,    // id: host coming back online after a crash
   kCleanup = 2,        // id: infected host whose cleanup falls due
-  kScannerArrival = 3, // id: scanner reaching its next target (the last kind: see Agenda)
+  kScannerArrival = 3, // a scanner reaching its next target: kept by the Agenda with the
+                       // scanner's record, never in an EventQueue (the last kind)
 };
 
 struct ScheduledEvent {

@@ -44,6 +44,24 @@ class PrefixIndex {
     return static_cast<std::size_t>(std::lower_bound(first, last, key) - keys.begin());
   }
 
+  /// Hints the processor to fetch the table entry lower_bound(keys, offset) reads.
+  void prefetch_entry(std::uint64_t offset) const {
+    if (offset >> bits_ == 0) __builtin_prefetch(&start_[offset >> shift_]);
+  }
+
+  /// Hints the processor to fetch the keys lower_bound(keys, offset) searches
+  /// (reads the table entry: best after prefetch_entry(offset) has had time).
+  void prefetch_keys(std::span<const std::uint32_t> keys, std::uint64_t offset) const {
+    if (offset >> bits_ != 0) return;
+    const std::size_t slot = static_cast<std::size_t>(offset >> shift_);
+    const std::uint32_t first = start_[slot];
+    const std::uint32_t last = start_[slot + 1];
+    if (first < last) {
+      __builtin_prefetch(&keys[first]);
+      __builtin_prefetch(&keys[last - 1]);
+    }
+  }
+
  private:
   std::uint32_t base_ = 0;
   int bits_ = 0;

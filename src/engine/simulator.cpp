@@ -81,7 +81,8 @@ class Simulator {
         hosts_(place(scenario, seed, replicate, model_)),
         local_(make_local_index(scenario, model_, hosts_)),
         pools_(static_cast<std::uint32_t>(hosts_.address.size()), strata_of_hosts(),
-               stratum_count(), kPoolCount, kSusceptible),
+               stratum_count(), kPoolCount, kSusceptible,
+               model_.random_targets() ? PoolPicks::kUniform : PoolPicks::kNone),
         patches_(make_patch_system(scenario, host_count(), seed, replicate, rng_)),
         active_scanners_(model_.link_count(), 0),
         sweeps_(scenario, model_, hosts_, seed, replicate, rng_, queue_, offline_until_,
@@ -94,13 +95,7 @@ class Simulator {
     const bool bad_patch = scenario.patching.enabled && scenario.patching.bad_patch.enabled;
     track_offline_ = !model_.random_targets() || bad_patch;
     run_patches_before_start();
-    if (!model_.random_targets()) {
-      // At most every host unpatched now ever scans: room for all of their scanners
-      // and queued arrivals, so the vectors never grow past it by doubling.
-      const std::size_t most = susceptible() + infected();
-      sweeps_.reserve(most);
-      queue_.reserve(most, 1024);
-    }
+    if (!model_.random_targets()) queue_.reserve(1024);
     seed_infections();
     const std::size_t points = report_point_count(scenario.run);
     result_.series.time.reserve(points);
@@ -146,7 +141,8 @@ class Simulator {
         if (patches_.next_time() <= t && !queue_goes_first(t)) {
           handle_patch_action(t);
         } else if (!queue_.empty() && queue_.next_time() <= t) {
-          handle_scheduled(queue_.pop());
+          handle_scheduled();
+          if (!model_.random_targets()) run_arrivals(report_at[next_report], t);
         } else {
           record(t);
           ++next_report;
@@ -561,6 +557,14 @@ class Simulator {
 
   /// A host drawn uniformly from all susceptible hosts (there must be one).
   std::uint32_t random_susceptible_host() {
+    if (!model_.random_targets()) {
+      // The sweeping strategies keep no order inside the pools: a uniform host,
+      // drawn again until it is susceptible.
+      while (true) {
+        const auto h = static_cast<std::uint32_t>(sample_index(rng_, host_count()));
+        if (is_susceptible_pool(pools_.pool_of(h))) return h;
+      }
+    }
     std::uint64_t i = sample_index(rng_, susceptible());
     const int st = locate(susceptible_tree_, [&](int k) { return susceptible_in(k); }, i);
     return pools_.at(st, kSusceptible, static_cast<std::uint32_t>(i));
@@ -724,7 +728,7 @@ class Simulator {
     }
     void prefetch_host(std::uint32_t host) const { sim.pools_.prefetch_host(host); }
     [[nodiscard]] double delivered_share() const {
-      return sim.delivered_share(sim.sent_probe_rate());
+      return sim.model_.capacity() > 0.0 ? sim.delivered_share(sim.sent_probe_rate()) : 1.0;
     }
     void infect(std::uint32_t host, double t, std::uint64_t rank) {
       sim.infect(host, t, rank);
@@ -734,7 +738,13 @@ class Simulator {
     void stopped_scanning(std::uint32_t host, int link) { sim.scanning_changed(host, link, -1); }
   };
 
-  void handle_scheduled(const ScheduledEvent& e) {
+  /// Handles the agenda's next event.
+  void handle_scheduled() {
+    if (queue_.next_kind() == EventKind::kScannerArrival) {
+      handle_arrival();
+      return;
+    }
+    const ScheduledEvent e = queue_.pop();
     now_ = e.time;
     switch (e.kind) {
       case EventKind::kSeedInfection:
@@ -757,11 +767,30 @@ class Simulator {
       case EventKind::kCleanup:
         clean(e.id);
         break;
-      case EventKind::kScannerArrival: {
-        SweepEffects effects{*this};
-        sweeps_.arrive(e.id, e.time, effects);
-        break;
-      }
+      case EventKind::kScannerArrival:
+        break;  // handled above
+    }
+  }
+
+  /// Handles the next scanner arrival.
+  void handle_arrival() {
+    const Agenda::Arrival a = queue_.pop_arrival();
+    now_ = a.time;
+    SweepEffects effects{*this};
+    sweeps_.arrive(a.record, a.time, effects);
+  }
+
+  /// Handles, from time t on, the scanner arrivals that come before anything else
+  /// (with the sweeping strategies, which make no random contacts): up to the
+  /// report at time `report` included, before the next patch action and the next
+  /// other event (both go first at equal times), integrating the probes sent.
+  void run_arrivals(double report, double& t) {
+    while (true) {
+      const double next = queue_.next_arrival_time();
+      if (!(next <= report && next < patches_.next_time() && next < queue_.next_other_time())) return;
+      result_.figures.probes += sent_probe_rate() * (next - t);
+      t = next;
+      handle_arrival();
     }
   }
 

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "model/radix_sort.hpp"
+
 namespace patchrace::detail {
 
 Sweeps::Sweeps(const Scenario& scenario, const WormModel& model, const HostAttributes& hosts,
@@ -15,8 +17,14 @@ Sweeps::Sweeps(const Scenario& scenario, const WormModel& model, const HostAttri
       agenda_(agenda),
       offline_until_(offline_until),
       figures_(figures),
-      host_count_(static_cast<std::uint32_t>(hosts.address.size())) {
+      host_count_(static_cast<std::uint32_t>(hosts.address.size())),
+      random_rng_(seed, replicate, StreamPurpose::kEngine, 8) {
   const ScanStrategy strategy = model_.strategy();
+  if (strategy == ScanStrategy::kSequential) batch_ = scenario_.worm.sequential.batch;
+  for (int c = 0; c < model_.link_count(); ++c) {
+    probe_seconds_.push_back(1.0 / model_.link_rate(c));
+    batch_seconds_.push_back(static_cast<double>(batch_) / model_.link_rate(c));
+  }
   const bool bad_patch = scenario_.patching.enabled && scenario_.patching.bad_patch.enabled;
   if (!model_.random_targets() && bad_patch) sweep_epoch_.assign(host_count(), 0);
   const int bits = 32 - scenario_.address_space.prefix_length;
@@ -30,7 +38,7 @@ Sweeps::Sweeps(const Scenario& scenario, const WormModel& model, const HostAttri
       const std::uint32_t offset = hosts_.address[h] - scenario_.address_space.base;
       keyed[h] = (std::uint64_t{permutation_->inverse(offset)} << 32) | h;
     }
-    std::sort(keyed.begin(), keyed.end());
+    sort_u64_by_high32(keyed);  // positions are distinct: the same order as a full sort
     walk_position_.resize(host_count());
     walk_host_.resize(host_count());
     for (std::uint32_t r = 0; r < host_count(); ++r) {
@@ -40,6 +48,9 @@ Sweeps::Sweeps(const Scenario& scenario, const WormModel& model, const HostAttri
     walk_ = NextSet(host_count());
     walk_index_ = PrefixIndex(walk_position_, 0, bits);
     if (scenario_.worm.permutation.dormant_after > 0) dormant_.assign(host_count(), false);
+  }
+  if (!model_.random_targets()) {
+    for (auto& position : random_positions_) position = draw_random_position();
   }
 }
 
@@ -58,7 +69,9 @@ void Sweeps::start_scanner(std::uint32_t host, int link, double t, std::uint64_t
   std::uint64_t start;
   std::uint64_t first_rank = kUnknownRank;
   if (model_.strategy() == ScanStrategy::kSequential) {
-    start = sequential_start(host);
+    const Start where = sequential_start(host);
+    start = where.position;
+    first_rank = where.first_rank;
   } else if (rank != kUnknownRank) {
     start = (std::uint64_t{walk_position(rank)} + 1) % scenario_.address_space.size();
     first_rank = rank + 1;
@@ -66,36 +79,52 @@ void Sweeps::start_scanner(std::uint32_t host, int link, double t, std::uint64_t
     start = (std::uint64_t{permutation_->inverse(hosts_.address[host] - scenario_.address_space.base)} + 1) %
             scenario_.address_space.size();
   }
-  std::uint32_t id;
-  if (!free_scanners_.empty()) {
-    id = free_scanners_.back();
-    free_scanners_.pop_back();
-  } else {
-    id = static_cast<std::uint32_t>(scanners_.size());
-    scanners_.emplace_back();
-    if (!sweep_epoch_.empty()) scanner_epoch_.push_back(0);
-  }
-  scanners_[id] = s;
-  if (!sweep_epoch_.empty()) scanner_epoch_[id] = sweep_epoch_[host];
-  schedule_from(id, start, 0, t, false, first_rank);
+  if (!sweep_epoch_.empty()) s.epoch = sweep_epoch_[host];
+  schedule_from(s, start, 0, t, false, first_rank);
 }
 
-std::uint64_t Sweeps::sequential_start(std::uint32_t host) {
+Sweeps::Start Sweeps::sequential_start(std::uint32_t host) {
   const auto& seq = scenario_.worm.sequential;
   const auto& space = scenario_.address_space;
-  std::uint32_t base;
   ++figures_.sweeps_started;
   if (sample_bernoulli(rng_, seq.local_start)) {
     ++figures_.local_sweeps;
     const std::uint32_t a = hosts_.address[host];
     std::uint32_t c = (a >> 8) & 0xff;
     if (c > seq.local_backoff) c -= static_cast<std::uint32_t>(sample_index(rng_, seq.local_backoff));
-    base = (a & 0xffff0000u) | (c << 8);
+    std::uint32_t base = (a & 0xffff0000u) | (c << 8);
     if (base < space.base) base = space.base;
-    return base - space.base;
+    const std::uint64_t position = base - space.base;
+    // The base is at or below the host's own address, so the first host at or
+    // after it is at most the host itself (whose rank is its index): usually a few
+    // ranks back, next to the address just read.
+    constexpr int kNearRanks = 32;
+    std::uint64_t rank = host;
+    for (int k = 0; k < kNearRanks && rank > 0 && walk_position(rank - 1) >= position; ++k) --rank;
+    if (rank > 0 && walk_position(rank - 1) >= position) rank = first_rank_at_or_after(position);
+    return {position, rank};
   }
-  const std::uint64_t offset = model_.random_allowed_offset(rng_);
-  return space.size() >= 256 ? (offset & ~std::uint64_t{0xff}) : 0;
+  const std::uint64_t position = next_random_position();
+  return {position, first_rank_at_or_after(position)};
+}
+
+std::uint64_t Sweeps::draw_random_position() {
+  if (model_.strategy() == ScanStrategy::kPermutation) return sample_index(random_rng_, scenario_.address_space.size());
+  const std::uint64_t offset = model_.random_allowed_offset(random_rng_);
+  return scenario_.address_space.size() >= 256 ? (offset & ~std::uint64_t{0xff}) : 0;
+}
+
+std::uint64_t Sweeps::next_random_position() {
+  const std::size_t i = next_random_;
+  const std::uint64_t position = random_positions_[i];
+  random_positions_[i] = draw_random_position();
+  next_random_ = (i + 1) % kRandomAhead;
+  // Two steps: the index entry of the position just drawn, then the walk positions
+  // the lookup of the one drawn half a ring ago reads, its entry having arrived.
+  walk_index_.prefetch_entry(random_positions_[i]);
+  const std::span<const std::uint32_t> positions = walk_position_.empty() ? std::span<const std::uint32_t>(hosts_.address) : walk_position_;
+  walk_index_.prefetch_keys(positions, random_positions_[(i + kRandomAhead / 2) % kRandomAhead]);
+  return position;
 }
 
 }  // namespace patchrace::detail

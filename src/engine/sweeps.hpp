@@ -1,8 +1,9 @@
 // The sweeps of the sweeping strategies (sequential, permutation), exact per
 // scanner: each scanner's next event is its arrival at the next host ahead of it on
 // its walk that could change (susceptible or offline; for permutation also
-// infected, which makes it jump), found through a NextSet; scanners wait in a
-// calendar queue (ArrivalQueue) beside the heap of the few other scheduled events.
+// infected, which makes it jump), found through a NextSet; scanners wait, their
+// records with them, in a calendar queue (ArrivalQueue) beside the heap of the few
+// other scheduled events.
 //
 // The simulator owns the hosts' states. A sweep reads what it needs (addresses,
 // offline hosts' return times) through references taken at construction, and
@@ -10,6 +11,7 @@
 // a template argument so that its calls inline: one arrival calls several).
 #pragma once
 
+#include <array>
 #include <concepts>
 #include <cstdint>
 #include <limits>
@@ -22,6 +24,7 @@
 #include "engine/permutation.hpp"
 #include "engine/prefix_index.hpp"
 #include "engine/rng.hpp"
+#include "engine/scanner.hpp"
 #include "engine/samplers.hpp"
 #include "engine/worm_model.hpp"
 #include "patchrace/result.hpp"
@@ -62,17 +65,6 @@ concept SweepContext = requires(C& c, const C& cc, std::uint32_t host, int link,
   c.stopped_scanning(host, link);
 };
 
-/// A sweeping scanner (sequential or permutation). Its next event, in the queue,
-/// is its probe of the host at walk rank `rank` (walk position `position`).
-struct Scanner {
-  std::uint32_t position;  // walk position of the next target (address offset for sequential)
-  std::uint32_t rank;      // walk rank of the next target
-  std::uint32_t self;      // the scanning host
-  std::uint16_t phase;     // index of the next target inside its batch (sequential)
-  std::uint8_t link;       // link class (bandwidth)
-  std::uint8_t hits;       // hits on infected hosts so far (permutation, saturating)
-};
-
 /// The walk shared by all sweeps and the scanners on it. Empty (no walk, no
 /// scanners) for the random-target strategies. Not thread-safe; one per replicate.
 class Sweeps {
@@ -87,9 +79,6 @@ class Sweeps {
   Sweeps(const Scenario& scenario, const WormModel& model, const HostAttributes& hosts,
          std::uint64_t seed, std::uint64_t replicate, Rng& rng, Agenda& agenda,
          const OfflineUntil& offline_until, Figures& figures);
-
-  /// Makes room for `scanners` scanners at once.
-  void reserve(std::size_t scanners) { scanners_.reserve(scanners); }
 
   /// A host infected at time t starts its sweep (`rank`: its walk rank, if known);
   /// a sequential sweep stops at it no more.
@@ -119,16 +108,13 @@ class Sweeps {
     if (!sweep_epoch_.empty()) ++sweep_epoch_[host];  // its sweep ends
   }
 
-  /// Scanner `id` probes its target at time t. (Infecting the target starts a new
-  /// scanner, which may move scanners_: the record is copied first.)
+  /// `scanner` probes its target at time t.
   template <SweepContext Context>
-  void arrive(std::uint32_t id, double t, Context& context) {
+  void arrive(Scanner s, double t, Context& context) {
     prefetch_arrivals(context);
-    const Scanner s = scanners_[id];
     if (context.found(s.self) != Found::kInfected || (!dormant_.empty() && dormant_[s.self]) ||
-        (!sweep_epoch_.empty() && scanner_epoch_[id] != sweep_epoch_[s.self])) {
-      free_scanners_.push_back(id);  // cleaned, cured or broken since: this sweep is over
-      return;
+        (!sweep_epoch_.empty() && s.epoch != sweep_epoch_[s.self])) {
+      return;  // cleaned, cured or broken since: this sweep is over
     }
     const bool member = walk_.contains(s.rank);
     const std::uint32_t target = walk_host(s.rank);
@@ -138,30 +124,29 @@ class Sweeps {
       if (found == Found::kSusceptible) {
         ++figures_.events;
         const int type = context.type_of(target);
-        const double u = rng_.uniform();
-        if (u < model_.success(type)) {
+        const double success = model_.success(type);
+        const double u = success < 1.0 ? rng_.uniform() : 0.0;  // a sure exploit draws nothing
+        if (u < success) {
           context.infect(target, t, s.rank);
         } else if (u < model_.weight(type)) {
           context.crash(target, t);
         }
       } else if (found == Found::kInfected && model_.strategy() == ScanStrategy::kPermutation) {
-        const std::uint8_t hits = s.hits < 255 ? s.hits + 1 : 255;
-        scanners_[id].hits = hits;
+        s.hits = s.hits < 255 ? s.hits + 1 : 255;
         const std::uint32_t dormant_after = scenario_.worm.permutation.dormant_after;
-        if (dormant_after > 0 && hits >= dormant_after) {
+        if (dormant_after > 0 && s.hits >= dormant_after) {
           dormant_[s.self] = true;
           context.stopped_scanning(s.self, s.link);
-          free_scanners_.push_back(id);
           return;
         }
         // Jump: the next probe, one interval later, goes to a new random position.
-        const double step = 1.0 / model_.link_rate(s.link);
-        schedule_from(id, sample_index(rng_, scenario_.address_space.size()), 0, t + step, false);
+        const double step = probe_seconds_[s.link];
+        schedule_from(s, next_random_position(), 0, t + step, false);
         return;
       }
     }
     // Move on past this host: its probe left at t with the current phase.
-    schedule_from(id, s.position, s.phase, t, true);
+    schedule_from(s, walk_position(s.rank), s.phase, t, true);
   }
 
  private:
@@ -183,28 +168,37 @@ class Sweeps {
     return walk_index_.lower_bound(walk_position_.empty() ? hosts_.address : walk_position_, position);
   }
 
-  /// Blaster's start: own /16 with a lowered third byte, or a random /24.
-  std::uint64_t sequential_start(std::uint32_t host);
+  /// Where a sweep starts: a walk position and the rank of the first host at or after it.
+  struct Start {
+    std::uint64_t position;
+    std::uint64_t first_rank;
+  };
 
-  /// Schedules scanner `id`'s next probe of a host that could change: the first
+  /// Blaster's start: own /16 with a lowered third byte, or a random /24.
+  Start sequential_start(std::uint32_t host);
+
+  /// The next random walk position: a sequential sweep's random start (the first
+  /// address of a random allowed /24) or a permutation copy's jump (uniform). Drawn
+  /// kRandomAhead uses early from their own stream, so that the walk index entry and
+  /// the walk positions their lookups read can be fetched meanwhile.
+  std::uint64_t next_random_position();
+  std::uint64_t draw_random_position();
+
+  /// Schedules scanner `s`'s next probe of a host that could change: the first
   /// member of the walk set at or after walk position `position`, where the probe
   /// of `position` leaves at `time` with batch phase `phase`. With `strictly_after`,
   /// the host at `position` itself (just probed) is skipped. `first_rank`: the rank
   /// of the first host at or after `position`, when the caller knows it.
-  void schedule_from(std::uint32_t id, std::uint64_t position, std::uint64_t phase, double time,
+  void schedule_from(Scanner s, std::uint64_t position, std::uint64_t phase, double time,
                      bool strictly_after, std::uint64_t first_rank = kUnknownRank) {
-    Scanner& s = scanners_[id];
     const std::uint64_t space = scenario_.address_space.size();
     // Just past the current target its rank is known; a new start needs a search.
     std::uint64_t from_rank = strictly_after               ? std::uint64_t{s.rank} + 1
                               : first_rank != kUnknownRank ? first_rank
                                                            : first_rank_at_or_after(position);
     if (from_rank >= host_count()) from_rank = 0;
-    const double rate = model_.link_rate(s.link);
-    const std::uint64_t batch = model_.strategy() == ScanStrategy::kSequential
-                                    ? scenario_.worm.sequential.batch
-                                    : 1;
-    const double batch_seconds = static_cast<double>(batch) / rate;
+    const std::uint64_t batch = batch_;
+    const double batch_seconds = batch_seconds_[s.link];
     // The first member ahead that the probe reaches while it can change. An offline
     // (crashed) host is skipped when the probe passes it before it comes back; it
     // stays a member so that later sweeps stop there. At most one lap is searched.
@@ -214,10 +208,9 @@ class Sweeps {
     std::uint64_t searched = 0;
     while (true) {
       if (rank == NextSet::kNone || searched > host_count()) {
-        free_scanners_.push_back(id);  // nothing left to find: the sweep goes on without events
-        return;
+        return;  // nothing left to find: the sweep goes on without events
       }
-      distance = (walk_position(rank) + space - position) % space;
+      distance = (walk_position(rank) + space - position) & (space - 1);  // space: a power of two
       if (distance == 0 && strictly_after) distance = space;  // a full lap back to itself
       arrival = time + static_cast<double>((phase + distance) / batch) * batch_seconds;
       if (offline_until_.empty()) break;
@@ -226,30 +219,26 @@ class Sweeps {
       ++searched;
       rank = walk_.next_cyclic(rank + 1 < host_count() ? rank + 1 : 0);
     }
-    s.position = walk_position(rank);
     s.rank = static_cast<std::uint32_t>(rank);
-    s.phase = static_cast<std::uint16_t>((phase + distance) % batch);
-    agenda_.push(arrival, id, EventKind::kScannerArrival);
+    s.phase = static_cast<std::uint32_t>((phase + distance) % batch);
+    agenda_.push_arrival(arrival, s);
   }
 
-  /// Hints the processor to fetch what the next arrivals read, in three steps whose
-  /// loads should have arrived by the next: the scanner records a few arrivals
-  /// ahead; then the scanning host's state, the target's entry in the walk and the
-  /// next walk position; then the target's state.
+  /// Hints the processor to fetch what the next arrivals read, in two steps whose
+  /// loads should have arrived by the next: the scanning host's state, the target's
+  /// entry in the walk and its walk position a few arrivals ahead; then the
+  /// target's state.
   template <SweepContext Context>
   void prefetch_arrivals(const Context& context) const {
-    constexpr std::size_t kRecordAhead = 9, kWalkAhead = 6, kTargetAhead = 3;
+    constexpr std::size_t kWalkAhead = 6, kTargetAhead = 3;
     const auto next = agenda_.upcoming_arrivals();
-    if (next.size() > kRecordAhead) __builtin_prefetch(&scanners_[next[kRecordAhead].id]);
     if (next.size() > kWalkAhead) {
-      const Scanner& s = scanners_[next[kWalkAhead].id];
+      const Scanner& s = next[kWalkAhead].record;
       context.prefetch_host(s.self);
       if (!walk_host_.empty()) __builtin_prefetch(&walk_host_[s.rank]);
-      if (s.rank + 1 < host_count()) {
-        __builtin_prefetch(walk_position_.empty() ? &hosts_.address[s.rank + 1] : &walk_position_[s.rank + 1]);
-      }
+      __builtin_prefetch(walk_position_.empty() ? &hosts_.address[s.rank] : &walk_position_[s.rank]);
     }
-    if (next.size() > kTargetAhead) context.prefetch_host(walk_host(scanners_[next[kTargetAhead].id].rank));
+    if (next.size() > kTargetAhead) context.prefetch_host(walk_host(next[kTargetAhead].record.rank));
   }
 
   const Scenario& scenario_;
@@ -260,16 +249,20 @@ class Sweeps {
   const OfflineUntil& offline_until_;  // offline (crashed or broken) host -> return time
   Figures& figures_;
   std::uint32_t host_count_;                   // hosts_.address.size(), read on every step of a walk
+  std::uint64_t batch_ = 1;                    // addresses per batch (sequential; 1 for permutation)
+  std::vector<double> batch_seconds_;          // per link class: seconds between batches
+  std::vector<double> probe_seconds_;          // per link class: seconds between probes
   NextSet walk_{0};                            // walk ranks a sweep must stop at
+  static constexpr std::size_t kRandomAhead = 8;
+  Rng random_rng_;                             // random starts and jumps, drawn ahead
+  std::array<std::uint64_t, kRandomAhead> random_positions_{};  // ring of the next random walk positions
+  std::size_t next_random_ = 0;
   std::optional<AddressPermutation> permutation_;
   std::vector<std::uint32_t> walk_position_;   // permutation: walk position of each rank
   std::vector<std::uint32_t> walk_host_;       // permutation: host at each rank
   PrefixIndex walk_index_;                     // first rank at or after a walk position
-  std::vector<Scanner> scanners_;
-  std::vector<std::uint32_t> free_scanners_;
   std::vector<bool> dormant_;                  // permutation with dormancy: host stopped scanning
   std::vector<std::uint8_t> sweep_epoch_;      // bad patch with sweeps: per host, bumped when it breaks
-  std::vector<std::uint8_t> scanner_epoch_;    // ... the host's epoch when each scanner started
 };
 
 }  // namespace patchrace::detail
