@@ -112,7 +112,7 @@ TEST(ReferenceFigures, SlammerWithoutBandwidthLimitFollowsTheLogistic) {
 
 TEST(ReferenceFigures, BlasterMatchesTheAugust2003Counts) {
   Scenario s = load_preset("blaster-2003");
-  s.run.replicates = 4;
+  s.run.replicates = 16;
   const auto results = run_ensemble(s, *s.run.seed, 0);
   std::vector<double> day3, day4;
   std::uint64_t sweeps = 0, local = 0;
@@ -144,11 +144,12 @@ TEST(ReferenceFigures, BlasterMatchesTheAugust2003Counts) {
   std::sort(day3.begin(), day3.end());
   std::sort(day4.begin(), day4.end());
   // Symantec: 228,000 infected by day 3 and at least 330,000 by day 4. Single
-  // replicates spread by about +-40 % (how many early sweeps start in dense
-  // blocks), so the median of four is held to 228,000 within 40 % and must reach
-  // 330,000 by day 4.
-  const double median3 = (day3[1] + day3[2]) / 2;
-  const double median4 = (day4[1] + day4[2]) / 2;
+  // replicates spread widely (quartiles about 0.5x and 1.45x the median at day 3:
+  // how many early sweeps start in dense blocks), so the median of sixteen (about
+  // 15 % standard error) is held to 228,000 within 40 % and must reach 330,000 by
+  // day 4.
+  const double median3 = (day3[7] + day3[8]) / 2;
+  const double median4 = (day4[7] + day4[8]) / 2;
   EXPECT_NEAR(median3 / 228000.0, 1.0, 0.4);
   EXPECT_GE(median4, 330000.0);
   // Bailey et al. 2005: 40 % of sweeps start locally. Over ~2.4 million sweeps the
