@@ -1,8 +1,8 @@
 // Everything scheduled: the per-host events (seeding, return from a crash, cleanup) in
 // an EventQueue, and the sweeping scanners' arrivals, up to one per scanning host,
-// in an ArrivalQueue that carries the scanners' records. Taken in the same order as
-// one queue holding them all: by time, then kind (arrivals last), then id (for
-// arrivals: the scanning host).
+// in an ArrivalQueue that carries the scanners' records. Taken by time, then kind
+// (arrivals last), then id; arrivals at equal times in the order the ArrivalQueue
+// gives them.
 #pragma once
 
 #include <algorithm>

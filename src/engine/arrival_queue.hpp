@@ -1,5 +1,5 @@
 // The pending arrivals of sweeping scanners, each carrying its scanner's whole
-// record, taken earliest first (ties by the record's tie key). With up to one
+// record, taken earliest first. With up to one
 // scanner per host, a heap pays a cache miss per level on every reschedule and an
 // array of records indexed by scanner another; this is a calendar queue whose
 // entries hold the records themselves and live in contiguous chunks, so that
@@ -12,10 +12,11 @@
 //   - a small heap of arrivals added after their bucket was taken;
 //   - later times in a far list of chunks, from which the next window is cut (about
 //     its earlier half, by a sampled median) once the current one is used up.
-// Every arrival in the run or the heap precedes every arrival in the buckets not yet
-// taken, which precede every arrival in the far list, so the order is exactly that
-// of (time, tie key) and does not depend on bucket widths or insertion history
-// (arrivals equal in both come out in an order fixed by the insertion history).
+// Every arrival in the run or the heap comes no later than every arrival in the
+// buckets not yet taken, which come no later than every arrival in the far list, so
+// arrivals are taken in order of time. Arrivals at equal times (sweeps that share a
+// batch clock meet often) come out in an order fixed by the queue's history: the
+// same for the same pushes and pops, but not a documented one.
 #pragma once
 
 #include <algorithm>
@@ -31,11 +32,9 @@
 
 namespace patchrace::detail {
 
-/// What an ArrivalQueue carries: a plain record with a tie key for equal times.
+/// What an ArrivalQueue carries: a plain record.
 template <typename R>
-concept ArrivalRecord = std::is_trivially_copyable_v<R> && requires(const R& r) {
-  { r.tie() } -> std::convertible_to<std::uint64_t>;
-};
+concept ArrivalRecord = std::is_trivially_copyable_v<R>;
 
 template <ArrivalRecord Record>
 class ArrivalQueue {
@@ -107,10 +106,7 @@ class ArrivalQueue {
     std::uint32_t tail_count = 0;  // entries in the tail chunk
   };
 
-  static bool earlier(const Entry& a, const Entry& b) {
-    if (a.time != b.time) return a.time < b.time;
-    return static_cast<std::uint64_t>(a.record.tie()) < static_cast<std::uint64_t>(b.record.tie());
-  }
+  static bool earlier(const Entry& a, const Entry& b) { return a.time < b.time; }
   // As function objects, so that the sorts and heaps inline them.
   static constexpr auto kEarlier = [](const Entry& a, const Entry& b) { return earlier(a, b); };
   static constexpr auto kLater = [](const Entry& a, const Entry& b) { return earlier(b, a); };
@@ -236,8 +232,8 @@ class ArrivalQueue {
     }
   }
 
-  /// Moves the arrivals of `bucket` to the end of the run, sorted: a counting sort
-  /// by time into about one slot per two arrivals, then each slot sorted (by
+  /// Moves the arrivals of `bucket` to the end of the run, sorted by time: a
+  /// counting sort into about one slot per two arrivals, then each slot sorted (by
   /// insertion when small). A bucket's arrivals fit in the first-level cache.
   void take_bucket(List& bucket) {
     const std::size_t first = run_.size();
@@ -276,13 +272,21 @@ class ArrivalQueue {
     }
   }
 
-  /// Sorts run_[begin, end): by insertion when short, else std::sort.
+  /// Sorts run_[begin, end) by time: by insertion when short, not at all when all
+  /// at one time, else by std::sort.
   void sort_range(std::size_t begin, std::size_t end) {
-    if (end - begin > 16) {
-      std::sort(run_.begin() + static_cast<std::ptrdiff_t>(begin), run_.begin() + static_cast<std::ptrdiff_t>(end),
-                kEarlier);
+    if (end - begin <= 16) {
+      insertion_sort(begin, end);
       return;
     }
+    const auto first = run_.begin() + static_cast<std::ptrdiff_t>(begin);
+    const auto last = run_.begin() + static_cast<std::ptrdiff_t>(end);
+    const double time = first->time;
+    if (std::all_of(first, last, [time](const Entry& e) { return e.time == time; })) return;
+    std::sort(first, last, kEarlier);
+  }
+
+  void insertion_sort(std::size_t begin, std::size_t end) {
     for (std::size_t i = begin + 1; i < end; ++i) {
       const Entry e = run_[i];
       std::size_t j = i;

@@ -15,9 +15,6 @@ struct Scanner {
   std::uint8_t link;    // link class (bandwidth)
   std::uint8_t hits;    // permutation: hits on infected hosts so far (saturating)
   std::uint8_t epoch;   // with a bad patch: the host's sweep epoch when it started
-
-  /// Arrivals at equal times go in the order of the scanning host.
-  [[nodiscard]] std::uint32_t tie() const { return self; }
 };
 
 }  // namespace patchrace::detail
