@@ -94,6 +94,7 @@ class Simulator {
     for (auto& word : target_words_) word = rng_.next_u64();
     const bool bad_patch = scenario.patching.enabled && scenario.patching.bad_patch.enabled;
     track_offline_ = !model_.random_targets() || bad_patch;
+    offline_until_ = OfflineUntil(host_count());
     run_patches_before_start();
     if (!model_.random_targets()) queue_.reserve(1024);
     seed_infections();
@@ -206,8 +207,11 @@ class Simulator {
     if (!local_ && hosts_.type.empty()) return {};
     std::vector<std::uint32_t> strata(host_count());
     const auto types = static_cast<std::uint32_t>(model_.type_count());
+    std::uint32_t block = 0;  // hosts are sorted by address, so their blocks are in order
     for (std::uint32_t h = 0; h < host_count(); ++h) {
-      const std::uint32_t block = local_ ? static_cast<std::uint32_t>(local_->block_of(h)) : 0;
+      while (local_ && static_cast<int>(block) + 1 < local_->block_count() && local_->first_host(static_cast<int>(block) + 1) <= h) {
+        ++block;
+      }
       strata[h] = block * types + (hosts_.type.empty() ? 0 : hosts_.type[h]);
     }
     return strata;
@@ -428,11 +432,8 @@ class Simulator {
       // A broken host is offline until its rollback: sweeps passing it before then
       // skip it, later ones stop there (it stays on the walk if it was on it). A
       // crashed host's downtime runs on underneath.
-      if (pool == kOffline) {
-        const auto back = offline_until_.find(host);
-        if (back != offline_until_.end()) crashed_until_[host] = back->second;
-      }
-      offline_until_[host] = t + scenario_.patching.bad_patch.outage;
+      if (pool == kOffline && offline_until_.contains(host)) crashed_until_[host] = offline_until_.until(host);
+      offline_until_.set(host, t + scenario_.patching.bad_patch.outage);
       if (pool == kInfected) {
         move(host, kBrokenInfected);
         pause_scanning(host);
@@ -469,7 +470,7 @@ class Simulator {
       if (crashed != crashed_until_.end() && crashed->second > t) {
         // Still down from its crash: back as susceptible at the crash's return.
         move(host, kOffline);
-        offline_until_[host] = crashed->second;
+        offline_until_.set(host, crashed->second);
       } else {
         move(host, kSusceptible);
       }
@@ -677,7 +678,7 @@ class Simulator {
     move(host, kOffline);
     ++result_.figures.crashes;
     const double back = t + model_.downtime(type_of_stratum(pools_.stratum_of(host)));
-    if (track_offline_) offline_until_[host] = back;
+    if (track_offline_) offline_until_.set(host, back);
     queue_.push(back, host, EventKind::kCrashReturn);
   }
 
@@ -757,9 +758,8 @@ class Simulator {
         // Stale if the host was patched or broken meanwhile (and perhaps crashed again).
         if (pools_.pool_of(e.id) != kOffline) break;
         if (track_offline_) {
-          const auto back = offline_until_.find(e.id);
-          if (back == offline_until_.end() || back->second != e.time) break;
-          offline_until_.erase(back);
+          if (offline_until_.until(e.id) != e.time) break;
+          offline_until_.erase(e.id);
         }
         move(e.id, kSusceptible);
         break;

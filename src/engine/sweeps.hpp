@@ -16,11 +16,11 @@
 #include <cstdint>
 #include <limits>
 #include <optional>
-#include <unordered_map>
 #include <vector>
 
 #include "engine/agenda.hpp"
 #include "engine/next_set.hpp"
+#include "engine/offline_until.hpp"
 #include "engine/permutation.hpp"
 #include "engine/prefix_index.hpp"
 #include "engine/rng.hpp"
@@ -32,8 +32,6 @@
 
 namespace patchrace::detail {
 
-/// Offline (crashed or broken) host -> the time (seconds) it comes back.
-using OfflineUntil = std::unordered_map<std::uint32_t, double>;
 
 /// What a probe finds at a host, as far as a sweep is concerned.
 enum class Found : std::uint8_t {
@@ -213,9 +211,7 @@ class Sweeps {
       distance = (walk_position(rank) + space - position) & (space - 1);  // space: a power of two
       if (distance == 0 && strictly_after) distance = space;  // a full lap back to itself
       arrival = time + static_cast<double>((phase + distance) / batch) * batch_seconds;
-      if (offline_until_.empty()) break;
-      const auto back = offline_until_.find(walk_host(rank));
-      if (back == offline_until_.end() || arrival >= back->second) break;
+      if (offline_until_.empty() || arrival >= offline_until_.until(walk_host(rank))) break;
       ++searched;
       rank = walk_.next_cyclic(rank + 1 < host_count() ? rank + 1 : 0);
     }
