@@ -54,6 +54,10 @@ class LocalPreferenceIndex {
 
   [[nodiscard]] int block_count() const { return static_cast<int>(block_first_host_.size()); }
 
+  /// First host of block b: block b holds the hosts [first_host(b), first_host(b + 1)),
+  /// the last block those from first_host(b) on.
+  [[nodiscard]] std::uint32_t first_host(int b) const { return block_first_host_[b]; }
+
   /// Block (compact /16 index) of host h.
   [[nodiscard]] int block_of(std::uint32_t host) const {
     const auto it = std::upper_bound(block_first_host_.begin(), block_first_host_.end(), host);
@@ -83,20 +87,23 @@ class LocalPreferenceIndex {
   }
 
   /// Draws the block of the next contacted host: first the component (own /16,
-  /// own /8, anywhere) in proportion to its rate, then the block.
+  /// own /8, anywhere) in proportion to its rate, then the block. The uniform that
+  /// chose the component, rescaled to it, is uniform again and chooses the next step.
   int choose_block(Rng& rng, double sent, double weight, double allowed_space) {
     flush();
     const double c16 = p16_ / 65536.0 * per_block_.total();
     const double c8 = p8_ / 16777216.0 * per_slash8_.total();
     const double c_any = p_any_ / allowed_space * sent * weight;
     const double u = rng.uniform() * (c16 + c8 + c_any);
-    if (u < c16) return static_cast<int>(per_block_.find(rng.uniform() * per_block_.total()));
+    constexpr double kBelowOne = 1.0 - 0x1p-53;
+    auto rescaled = [&](double from, double width) { return std::min((u - from) / width, kBelowOne); };
+    if (u < c16) return static_cast<int>(per_block_.find(rescaled(0.0, c16) * per_block_.total()));
     if (u < c16 + c8) {
-      const auto a = per_slash8_.find(rng.uniform() * per_slash8_.total());
+      const auto a = per_slash8_.find(rescaled(c16, c8) * per_slash8_.total());
       const std::size_t lo = slash8_first_block_[a], hi = slash8_first_block_[a + 1];
       return static_cast<int>(weight_block_.find_in(lo, hi, rng.uniform() * slash8_weight(a)));
     }
-    return static_cast<int>(weight_block_.find(rng.uniform() * weight_block_.total()));
+    return static_cast<int>(weight_block_.find(rescaled(c16 + c8, c_any) * weight_block_.total()));
   }
 
  private:
