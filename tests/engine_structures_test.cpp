@@ -12,6 +12,7 @@
 
 #include "engine/agenda.hpp"
 #include "engine/arrival_queue.hpp"
+#include "engine/divider.hpp"
 #include "engine/event_queue.hpp"
 #include "engine/host_partition.hpp"
 #include "engine/next_set.hpp"
@@ -365,6 +366,23 @@ TEST(Agenda, OrdersArrivalsAndOtherEventsByTimeThenKindThenId) {
   std::sort(at_one.begin(), at_one.end());
   EXPECT_EQ(at_one, (std::vector<std::uint32_t>{3, 9}));
   EXPECT_TRUE(a.empty());
+}
+
+TEST(Divider, AgreesWithDivisionAndRemainder) {
+  Rng rng(6, 0, StreamPurpose::kTest);
+  for (const std::uint64_t d : {1ull, 2ull, 3ull, 7ull, 20ull, 256ull, 65535ull, 65536ull, 100000ull,
+                                (1ull << 31) + 1, (1ull << 32) - 1}) {
+    const Divider divider(d);
+    auto check = [&](std::uint64_t x) {
+      const Divider::Result r = divider.divide(x);
+      ASSERT_EQ(r.quotient, x / d) << x << " / " << d;
+      ASSERT_EQ(r.remainder, x % d) << x << " % " << d;
+    };
+    const std::uint64_t edges[] = {0, 1, d - 1, d, d + 1, 2 * d - 1, (std::uint64_t{1} << 33) - 1,
+                                   (std::uint64_t{1} << 62) + 12345};
+    for (const std::uint64_t x : edges) check(x);
+    for (int i = 0; i < 20000; ++i) check(rng.next_u64() >> (i % 2 == 0 ? 30 : 1));
+  }
 }
 
 TEST(PrefixIndex, AgreesWithBinarySearch) {

@@ -20,10 +20,11 @@ Sweeps::Sweeps(const Scenario& scenario, const WormModel& model, const HostAttri
       host_count_(static_cast<std::uint32_t>(hosts.address.size())),
       random_rng_(seed, replicate, StreamPurpose::kEngine, 8) {
   const ScanStrategy strategy = model_.strategy();
-  if (strategy == ScanStrategy::kSequential) batch_ = scenario_.worm.sequential.batch;
+  const std::uint32_t batch = strategy == ScanStrategy::kSequential ? scenario_.worm.sequential.batch : 1;
+  batch_ = Divider(batch);
   for (int c = 0; c < model_.link_count(); ++c) {
     probe_seconds_.push_back(1.0 / model_.link_rate(c));
-    batch_seconds_.push_back(static_cast<double>(batch_) / model_.link_rate(c));
+    batch_seconds_.push_back(static_cast<double>(batch) / model_.link_rate(c));
   }
   const bool bad_patch = scenario_.patching.enabled && scenario_.patching.bad_patch.enabled;
   if (!model_.random_targets() && bad_patch) sweep_epoch_.assign(host_count(), 0);
@@ -73,7 +74,7 @@ void Sweeps::start_scanner(std::uint32_t host, int link, double t, std::uint64_t
     start = where.position;
     first_rank = where.first_rank;
   } else if (rank != kUnknownRank) {
-    start = (std::uint64_t{walk_position(rank)} + 1) % scenario_.address_space.size();
+    start = (std::uint64_t{walk_position(rank)} + 1) & (scenario_.address_space.size() - 1);  // a power of two
     first_rank = rank + 1;
   } else {
     start = (std::uint64_t{permutation_->inverse(hosts_.address[host] - scenario_.address_space.base)} + 1) %

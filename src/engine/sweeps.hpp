@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "engine/agenda.hpp"
+#include "engine/divider.hpp"
 #include "engine/next_set.hpp"
 #include "engine/offline_until.hpp"
 #include "engine/permutation.hpp"
@@ -195,13 +196,13 @@ class Sweeps {
                               : first_rank != kUnknownRank ? first_rank
                                                            : first_rank_at_or_after(position);
     if (from_rank >= host_count()) from_rank = 0;
-    const std::uint64_t batch = batch_;
     const double batch_seconds = batch_seconds_[s.link];
     // The first member ahead that the probe reaches while it can change. An offline
     // (crashed) host is skipped when the probe passes it before it comes back; it
     // stays a member so that later sweeps stop there. At most one lap is searched.
     std::uint64_t rank = walk_.next_cyclic(from_rank);
     std::uint64_t distance = 0;
+    Divider::Result batches{};
     double arrival = 0.0;
     std::uint64_t searched = 0;
     while (true) {
@@ -210,13 +211,14 @@ class Sweeps {
       }
       distance = (walk_position(rank) + space - position) & (space - 1);  // space: a power of two
       if (distance == 0 && strictly_after) distance = space;  // a full lap back to itself
-      arrival = time + static_cast<double>((phase + distance) / batch) * batch_seconds;
+      batches = batch_.divide(phase + distance);
+      arrival = time + static_cast<double>(batches.quotient) * batch_seconds;
       if (offline_until_.empty() || arrival >= offline_until_.until(walk_host(rank))) break;
       ++searched;
       rank = walk_.next_cyclic(rank + 1 < host_count() ? rank + 1 : 0);
     }
     s.rank = static_cast<std::uint32_t>(rank);
-    s.phase = static_cast<std::uint32_t>((phase + distance) % batch);
+    s.phase = static_cast<std::uint32_t>(batches.remainder);
     agenda_.push_arrival(arrival, s);
   }
 
@@ -245,7 +247,7 @@ class Sweeps {
   const OfflineUntil& offline_until_;  // offline (crashed or broken) host -> return time
   Figures& figures_;
   std::uint32_t host_count_;                   // hosts_.address.size(), read on every step of a walk
-  std::uint64_t batch_ = 1;                    // addresses per batch (sequential; 1 for permutation)
+  Divider batch_;                              // by the addresses per batch (sequential; 1 for permutation)
   std::vector<double> batch_seconds_;          // per link class: seconds between batches
   std::vector<double> probe_seconds_;          // per link class: seconds between probes
   NextSet walk_{0};                            // walk ranks a sweep must stop at
