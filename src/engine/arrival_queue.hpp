@@ -1,14 +1,15 @@
 // The pending arrivals of sweeping scanners, each carrying its scanner's whole
-// record, taken earliest first. With up to one
-// scanner per host, a heap pays a cache miss per level on every reschedule and an
-// array of records indexed by scanner another; this is a calendar queue whose
-// entries hold the records themselves and live in contiguous chunks, so that
-// adding an arrival writes to one of a few thousand cache-resident chunk tails and
+// record, taken earliest first. With up to one scanner per host, a heap pays a
+// cache miss per level on every reschedule, and an array of records indexed by
+// scanner one more per arrival; this is a calendar queue whose entries hold the
+// records themselves and live in contiguous chunks, so that adding an arrival
+// writes to one of at most kMaxBuckets chunk tails (which stay in the cache) and
 // taking one reads chunks front to back. O(1) amortised per operation:
 //   - a window [lo, hi] of simulated time cut into at most kMaxBuckets buckets of
 //     equal width, each a list of chunks, appended to in any order;
 //   - a sorted run of the earliest arrivals: the buckets taken so far, each sorted
-//     when taken, which the caller can look into (to prefetch what they touch);
+//     when taken (a counting sort on time), which the caller can look into (to
+//     prefetch what they touch);
 //   - a small heap of arrivals added after their bucket was taken;
 //   - later times in a far list of chunks, from which the next window is cut (about
 //     its earlier half, by a sampled median) once the current one is used up.
@@ -22,7 +23,6 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <concepts>
 #include <cstdint>
 #include <limits>
 #include <memory>

@@ -25,14 +25,13 @@
 #include "engine/permutation.hpp"
 #include "engine/prefix_index.hpp"
 #include "engine/rng.hpp"
-#include "engine/scanner.hpp"
 #include "engine/samplers.hpp"
+#include "engine/scanner.hpp"
 #include "engine/worm_model.hpp"
 #include "patchrace/result.hpp"
 #include "patchrace/scenario.hpp"
 
 namespace patchrace::detail {
-
 
 /// What a probe finds at a host, as far as a sweep is concerned.
 enum class Found : std::uint8_t {
