@@ -148,6 +148,31 @@ TEST(SumTree, FindsInProportionAndWithinARange) {
   EXPECT_EQ(tree.find(3.5), 4u);
 }
 
+TEST(SumTree, LanesKeepTheSumsOfSeparateTrees) {
+  const std::size_t n = 3000;  // four levels
+  SumTreeLanes<2> both(n);
+  SumTree first(n), second(n);
+  Rng rng(7, 0, StreamPurpose::kTest);
+  for (int step = 0; step < 20000; ++step) {
+    const std::size_t i = sample_index(rng, n);
+    const double a = step % 5 == 0 ? 0.0 : rng.uniform();
+    const double b = a * 3.0 * rng.uniform();
+    both.set(i, {a, b});
+    first.set(i, a);
+    second.set(i, b);
+  }
+  EXPECT_EQ(both.total(0), first.total());
+  EXPECT_EQ(both.total(1), second.total());
+  for (int q = 0; q < 2000; ++q) {
+    const double u = rng.uniform();
+    EXPECT_EQ(both.find(u * both.total(0), 0), first.find(u * first.total()));
+    EXPECT_EQ(both.find(u * both.total(1), 1), second.find(u * second.total()));
+    const std::size_t lo = sample_index(rng, n / 2), hi = lo + 1 + sample_index(rng, n / 2);
+    EXPECT_EQ(both.find_in(lo, hi, u, 1), second.find_in(lo, hi, u));
+    EXPECT_EQ(both.prefix(lo, 0), first.prefix(lo));
+  }
+}
+
 TEST(SumTree, AgreesWithALinearScanOverManyLevels) {
   Rng rng(5, 0, StreamPurpose::kTest);
   for (const std::size_t n : {std::size_t{1}, std::size_t{8}, std::size_t{9}, std::size_t{700}, std::size_t{70000}}) {

@@ -46,8 +46,7 @@ class LocalPreferenceIndex {
     block_counts_.assign(blocks * stride_, 0);
     susceptible_slash8_.assign(256 * static_cast<std::size_t>(types_), 0);
     scanning_slash8_.assign(256 * static_cast<std::size_t>(links_), 0);
-    per_block_ = SumTree(blocks);
-    weight_block_ = SumTree(blocks);
+    block_sums_ = SumTreeLanes<2>(blocks);
     per_slash8_ = SumTree(256);
     dirty_flag_.assign(blocks, 0);
   }
@@ -82,7 +81,7 @@ class LocalPreferenceIndex {
   /// summed scan rate `sent` and summed susceptible weight `weight` of all hosts.
   [[nodiscard]] double contact_rate(double sent, double weight, double allowed_space) {
     flush();
-    return p16_ / 65536.0 * per_block_.total() + p8_ / 16777216.0 * per_slash8_.total() +
+    return p16_ / 65536.0 * block_sums_.total(kContactLane) + p8_ / 16777216.0 * per_slash8_.total() +
            p_any_ / allowed_space * sent * weight;
   }
 
@@ -91,19 +90,23 @@ class LocalPreferenceIndex {
   /// chose the component, rescaled to it, is uniform again and chooses the next step.
   int choose_block(Rng& rng, double sent, double weight, double allowed_space) {
     flush();
-    const double c16 = p16_ / 65536.0 * per_block_.total();
+    const double c16 = p16_ / 65536.0 * block_sums_.total(kContactLane);
     const double c8 = p8_ / 16777216.0 * per_slash8_.total();
     const double c_any = p_any_ / allowed_space * sent * weight;
     const double u = rng.uniform() * (c16 + c8 + c_any);
     constexpr double kBelowOne = 1.0 - 0x1p-53;
     auto rescaled = [&](double from, double width) { return std::min((u - from) / width, kBelowOne); };
-    if (u < c16) return static_cast<int>(per_block_.find(rescaled(0.0, c16) * per_block_.total()));
+    if (u < c16) {
+      return static_cast<int>(
+          block_sums_.find(rescaled(0.0, c16) * block_sums_.total(kContactLane), kContactLane));
+    }
     if (u < c16 + c8) {
       const auto a = per_slash8_.find(rescaled(c16, c8) * per_slash8_.total());
       const std::size_t lo = slash8_first_block_[a], hi = slash8_first_block_[a + 1];
-      return static_cast<int>(weight_block_.find_in(lo, hi, rng.uniform() * slash8_weight(a)));
+      return static_cast<int>(block_sums_.find_in(lo, hi, rng.uniform() * slash8_weight(a), kWeightLane));
     }
-    return static_cast<int>(weight_block_.find(rescaled(c16 + c8, c_any) * weight_block_.total()));
+    return static_cast<int>(
+        block_sums_.find(rescaled(c16 + c8, c_any) * block_sums_.total(kWeightLane), kWeightLane));
   }
 
  private:
@@ -153,8 +156,7 @@ class LocalPreferenceIndex {
 
   void refresh(int block) {
     const double w = block_weight(block);
-    weight_block_.set(block, w);
-    per_block_.set(block, w * block_rate(block));
+    block_sums_.set(block, {w, w * block_rate(block)});
     const std::size_t a = block_slash8_[block];
     per_slash8_.set(a, slash8_weight(a) * slash8_rate(a));
   }
@@ -171,8 +173,9 @@ class LocalPreferenceIndex {
   std::vector<std::int64_t> block_counts_;
   std::vector<std::int64_t> susceptible_slash8_;  // per (/8, type)
   std::vector<std::int64_t> scanning_slash8_;     // per (/8, link)
-  SumTree per_block_;    // R_b W_b
-  SumTree weight_block_; // W_b
+  static constexpr std::size_t kWeightLane = 0;   // W_b
+  static constexpr std::size_t kContactLane = 1;  // R_b W_b
+  SumTreeLanes<2> block_sums_;  // per block, in one tree (both change together)
   SumTree per_slash8_;   // R_a W_a
   std::vector<int> dirty_;                 // blocks whose sums are out of date
   std::vector<std::uint8_t> dirty_flag_;   // per block: listed in dirty_
