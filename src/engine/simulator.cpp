@@ -647,6 +647,10 @@ class Simulator {
   /// the type in proportion to its weight there, the host uniformly.
   void contact_local(double t, double sent) {
     const int block = local_->choose_block(rng_, sent, weighted_susceptible(), model_.allowed_space());
+    // What the infection will update, fetched while the pool is read: the block's
+    // counts and its hosts' states (a block's hosts are consecutive).
+    local_->prefetch_block(block);
+    pools_.prefetch_host(local_->first_host(block));
     const int types = model_.type_count();
     int type = 0;
     if (types > 1) {
