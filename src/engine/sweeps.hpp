@@ -254,6 +254,7 @@ class Sweeps {
   Rng random_rng_;                             // random starts and jumps, drawn ahead
   std::array<std::uint64_t, kRandomAhead> random_positions_{};  // ring of the next random walk positions
   std::size_t next_random_ = 0;
+  std::uint32_t touched_ = 0;                  // keeps the reads that fetch walk positions ahead
   std::optional<AddressPermutation> permutation_;
   std::vector<std::uint32_t> walk_position_;   // permutation: walk position of each rank
   std::vector<std::uint32_t> walk_host_;       // permutation: host at each rank
