@@ -12,9 +12,7 @@
 //     prefetch what they touch);
 //   - a small heap of arrivals added after their bucket was taken;
 //   - later times in a far list of chunks, from which the next window is cut (about
-//     its earlier three quarters, by a sampled quantile) once the current one is
-//     used up; what stays is copied again, so the larger the share taken, the fewer
-//     copies (and the coarser the buckets).
+//     its earlier half, by a sampled median) once the current one is used up.
 // Every arrival in the run or the heap comes no later than every arrival in the
 // buckets not yet taken, which come no later than every arrival in the far list, so
 // arrivals are taken in order of time. Arrivals at equal times (sweeps that share a
@@ -297,10 +295,10 @@ class ArrivalQueue {
     }
   }
 
-  /// Moves about the earlier three quarters of the far list into a new window
-  /// (every bucket of the old one has been taken, and nothing waits behind the run).
+  /// Moves about the earlier half of the far list into a new window (every bucket
+  /// of the old one has been taken, and nothing waits behind the run).
   void cut_window() {
-    // The window ends at the upper quartile of up to kSamples evenly spaced far times.
+    // The window ends at the median of up to kSamples evenly spaced far times.
     const std::size_t n = far_size_;
     const std::size_t s = std::min(n, kSamples);
     sample_.clear();
@@ -315,13 +313,13 @@ class ArrivalQueue {
       }
       index += count;
     }
-    const auto mid = sample_.begin() + static_cast<std::ptrdiff_t>(sample_.size() * 3 / 4);
+    const auto mid = sample_.begin() + static_cast<std::ptrdiff_t>(sample_.size() / 2);
     std::nth_element(sample_.begin(), mid, sample_.end());
     hi_ = *mid;
     lo_ = *std::min_element(sample_.begin(), sample_.end());
     const double span = hi_ - lo_;
     const std::size_t buckets =
-        span > 0.0 && std::isfinite(span) ? std::clamp<std::size_t>(n * 3 / 4 / kEntriesPerBucket, 1, kMaxBuckets) : 1;
+        span > 0.0 && std::isfinite(span) ? std::clamp<std::size_t>(n / 2 / kEntriesPerBucket, 1, kMaxBuckets) : 1;
     inverse_width_ = buckets > 1 ? static_cast<double>(buckets) / span : 0.0;
     buckets_.assign(buckets, List{});
     taken_ = 0;
