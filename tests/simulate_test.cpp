@@ -229,6 +229,26 @@ TEST(Simulate, SequentialSweepsCrossOrganisationBlocksInAddressOrder) {
   }
 }
 
+// A patch out long before the worm, adopted by every host: nothing is left to seed,
+// by either seed rule or strategy, and the run ends with no infection.
+TEST(Simulate, SeedsNoHostWhenEveryHostIsPatchedBeforeTheWorm) {
+  for (const ScanStrategy strategy : {ScanStrategy::kUniform, ScanStrategy::kSequential}) {
+    for (const SeedRule rule : {SeedRule::kRandom, SeedRule::kLargestPrefixes}) {
+      Scenario s = small_outbreak();
+      s.worm.strategy = strategy;
+      s.worm.seed_rule = rule;
+      s.worm.initial_infected = 10;
+      s.patching.enabled = true;
+      s.patching.release = -1000 * kDay;
+      s.patching.half_life = kHour;
+      s.patching.never_fraction = 0.0;
+      const Result r = simulate(s, 1, 0);
+      EXPECT_EQ(r.figures.total_infected, 0u);
+      EXPECT_EQ(r.series[Series::kInfected].back(), 0.0);
+    }
+  }
+}
+
 TEST(Simulate, RejectsAnInvalidScenario) {
   Scenario s = small_outbreak();
   s.worm.scan_rate = -1;

@@ -511,8 +511,10 @@ class Simulator {
     new_infections_ = cumulative_infected_;
   }
 
-  /// `count` distinct unpatched hosts by the seed rule (engine stream).
+  /// `count` distinct unpatched hosts by the seed rule (engine stream), or all of
+  /// them when fewer are left (patches before the worm can leave none).
   std::vector<std::uint32_t> choose_seeds(std::uint64_t count) {
+    count = std::min<std::uint64_t>(count, susceptible());
     std::vector<std::uint32_t> seeds;
     seeds.reserve(count);
     if (scenario_.worm.seed_rule == SeedRule::kRandom) {
