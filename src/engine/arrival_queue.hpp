@@ -30,6 +30,8 @@
 #include <type_traits>
 #include <vector>
 
+#include "engine/prefetch.hpp"
+
 namespace patchrace::detail {
 
 /// What an ArrivalQueue carries: a plain record.
@@ -161,7 +163,7 @@ class ArrivalQueue {
   void drain(List& list, F&& f) {
     for (std::uint32_t c = list.head; c != kNil;) {
       Chunk& k = chunk(c);
-      if (k.next != kNil) __builtin_prefetch(&chunk(k.next));
+      if (k.next != kNil) detail::prefetch(&chunk(k.next));
       const std::size_t count = c == list.tail ? list.tail_count : kChunkEntries;
       for (std::size_t i = 0; i < count; ++i) f(k.entries[i]);
       const std::uint32_t next = k.next;
@@ -227,7 +229,7 @@ class ArrivalQueue {
       ++taken_;
       // The next buckets will be read soon.
       for (std::size_t b = taken_; b < std::min(taken_ + 2, buckets_.size()); ++b) {
-        if (buckets_[b].head != kNil) __builtin_prefetch(&chunk(buckets_[b].head));
+        if (buckets_[b].head != kNil) detail::prefetch(&chunk(buckets_[b].head));
       }
     }
   }

@@ -10,6 +10,8 @@
 #include <span>
 #include <vector>
 
+#include "engine/prefetch.hpp"
+
 namespace patchrace::detail {
 
 /// What a partition offers besides each host's pool and the counts.
@@ -93,13 +95,13 @@ class HostPartition {
   }
 
   /// Hints the processor to fetch the cache line of the i-th host of pool k of stratum s.
-  void prefetch(int s, int k, std::uint32_t i) const { __builtin_prefetch(&order_[begin(s)[k] + i]); }
+  void prefetch(int s, int k, std::uint32_t i) const { detail::prefetch(&order_[begin(s)[k] + i]); }
 
   /// Hints the processor to fetch what pool_of(host) and a move of `host` read.
   void prefetch_host(std::uint32_t host) const {
-    __builtin_prefetch(&pool_[host]);
-    if (!slot_.empty()) __builtin_prefetch(&slot_[host]);
-    if (!stratum_.empty()) __builtin_prefetch(&stratum_[host]);
+    detail::prefetch(&pool_[host]);
+    if (!slot_.empty()) detail::prefetch(&slot_[host]);
+    if (!stratum_.empty()) detail::prefetch(&stratum_[host]);
   }
 
   /// Moves `host` to pool `to` of its stratum. Cost: one swap per pool boundary

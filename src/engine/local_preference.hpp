@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "engine/prefetch.hpp"
 #include "engine/rng.hpp"
 #include "engine/sum_tree.hpp"
 #include "engine/worm_model.hpp"
@@ -56,8 +57,8 @@ class LocalPreferenceIndex {
   /// Hints the processor to fetch block b's counts and change flag, which an
   /// infection in the block updates.
   void prefetch_block(int b) const {
-    __builtin_prefetch(&block_counts_[static_cast<std::size_t>(b) * stride_]);
-    __builtin_prefetch(&dirty_flag_[b]);
+    detail::prefetch(&block_counts_[static_cast<std::size_t>(b) * stride_]);
+    detail::prefetch(&dirty_flag_[b]);
   }
 
   /// First host of block b: block b holds the hosts [first_host(b), first_host(b + 1)),

@@ -11,6 +11,8 @@
 #include <span>
 #include <vector>
 
+#include "engine/prefetch.hpp"
+
 namespace patchrace::detail {
 
 class PrefixIndex {
@@ -46,21 +48,19 @@ class PrefixIndex {
 
   /// Hints the processor to fetch the table entry lower_bound(keys, offset) reads.
   void prefetch_entry(std::uint64_t offset) const {
-    if (offset >> bits_ == 0) __builtin_prefetch(&start_[offset >> shift_]);
+    if (offset >> bits_ == 0) detail::prefetch(&start_[offset >> shift_]);
   }
 
-  /// Reads the keys lower_bound(keys, offset) searches, so that they are in the
-  /// cache when it runs, and returns a value made of them (for the caller to keep,
-  /// so that the reads happen). Reads the table entry: best after
-  /// prefetch_entry(offset) has had time. (A load rather than a prefetch hint: with
-  /// hints into the 4 MB key array of 10^6 hosts, the search still missed the cache
-  /// in the profile, perhaps because hints that miss the TLB are dropped.)
-  [[nodiscard]] std::uint32_t touch_keys(std::span<const std::uint32_t> keys, std::uint64_t offset) const {
-    if (offset >> bits_ != 0) return 0;
+  /// Hints the processor to fetch the keys lower_bound(keys, offset) searches.
+  /// Reads the table entry: best after prefetch_entry(offset) has had time.
+  void prefetch_keys(std::span<const std::uint32_t> keys, std::uint64_t offset) const {
+    if (offset >> bits_ != 0) return;
     const std::size_t slot = static_cast<std::size_t>(offset >> shift_);
     const std::uint32_t first = start_[slot];
     const std::uint32_t last = start_[slot + 1];
-    return first < last ? keys[first] ^ keys[last - 1] : 0;
+    if (first == last) return;
+    detail::prefetch(&keys[first]);
+    detail::prefetch(&keys[last - 1]);
   }
 
  private:

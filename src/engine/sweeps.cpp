@@ -124,7 +124,7 @@ std::uint64_t Sweeps::next_random_position() {
   // the lookup of the one drawn half a ring ago reads, its entry having arrived.
   walk_index_.prefetch_entry(random_positions_[i]);
   const std::span<const std::uint32_t> positions = walk_position_.empty() ? std::span<const std::uint32_t>(hosts_.address) : walk_position_;
-  touched_ ^= walk_index_.touch_keys(positions, random_positions_[(i + kRandomAhead / 2) % kRandomAhead]);
+  walk_index_.prefetch_keys(positions, random_positions_[(i + kRandomAhead / 2) % kRandomAhead]);
   return position;
 }
 

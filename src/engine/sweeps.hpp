@@ -23,6 +23,7 @@
 #include "engine/next_set.hpp"
 #include "engine/offline_until.hpp"
 #include "engine/permutation.hpp"
+#include "engine/prefetch.hpp"
 #include "engine/prefix_index.hpp"
 #include "engine/rng.hpp"
 #include "engine/samplers.hpp"
@@ -232,8 +233,8 @@ class Sweeps {
     if (next.size() > kWalkAhead) {
       const Scanner& s = next[kWalkAhead].record;
       context.prefetch_host(s.self);
-      if (!walk_host_.empty()) __builtin_prefetch(&walk_host_[s.rank]);
-      __builtin_prefetch(walk_position_.empty() ? &hosts_.address[s.rank] : &walk_position_[s.rank]);
+      if (!walk_host_.empty()) detail::prefetch(&walk_host_[s.rank]);
+      detail::prefetch(walk_position_.empty() ? &hosts_.address[s.rank] : &walk_position_[s.rank]);
     }
     if (next.size() > kTargetAhead) context.prefetch_host(walk_host(next[kTargetAhead].record.rank));
   }
@@ -254,7 +255,6 @@ class Sweeps {
   Rng random_rng_;                             // random starts and jumps, drawn ahead
   std::array<std::uint64_t, kRandomAhead> random_positions_{};  // ring of the next random walk positions
   std::size_t next_random_ = 0;
-  std::uint32_t touched_ = 0;                  // keeps the reads that fetch walk positions ahead
   std::optional<AddressPermutation> permutation_;
   std::vector<std::uint32_t> walk_position_;   // permutation: walk position of each rank
   std::vector<std::uint32_t> walk_host_;       // permutation: host at each rank
