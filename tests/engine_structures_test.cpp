@@ -129,7 +129,7 @@ TEST(NextSet, EmptySetHasNoNextMember) {
   EXPECT_EQ(set.next_cyclic(35), NextSet::kNone);
 }
 
-TEST(SumTree, FindsInProportionAndWithinARange) {
+TEST(SumTree, FindsInProportionAndNeverAZeroWeight) {
   SumTree tree(5);
   const double w[5] = {1, 0, 2, 3, 4};
   for (int i = 0; i < 5; ++i) tree.set(i, w[i]);
@@ -140,12 +140,15 @@ TEST(SumTree, FindsInProportionAndWithinARange) {
   EXPECT_EQ(tree.find(2.999), 2u);
   EXPECT_EQ(tree.find(3.0), 3u);
   EXPECT_EQ(tree.find(9.99), 4u);
-  EXPECT_EQ(tree.find_in(3, 5, 0.0), 3u);
-  EXPECT_EQ(tree.find_in(3, 5, 3.5), 4u);
-  EXPECT_EQ(tree.find_in(1, 2, 0.0), 1u);  // a range of zero weight returns its only item
   tree.set(3, 0);
   EXPECT_DOUBLE_EQ(tree.total(), 7);
   EXPECT_EQ(tree.find(3.5), 4u);
+  // A u at the total (rounding can leave it there) still lands on an item of
+  // positive weight: the last one, not the zero-weight items after it.
+  SumTree front(8);
+  front.set(0, 2.0);
+  EXPECT_EQ(front.find(2.0), 0u);
+  EXPECT_EQ(front.find(2.5), 0u);
 }
 
 TEST(SumTree, LanesKeepTheSumsOfSeparateTrees) {
@@ -167,9 +170,39 @@ TEST(SumTree, LanesKeepTheSumsOfSeparateTrees) {
     const double u = rng.uniform();
     EXPECT_EQ(both.find(u * both.total(0), 0), first.find(u * first.total()));
     EXPECT_EQ(both.find(u * both.total(1), 1), second.find(u * second.total()));
-    const std::size_t lo = sample_index(rng, n / 2), hi = lo + 1 + sample_index(rng, n / 2);
-    EXPECT_EQ(both.find_in(lo, hi, u, 1), second.find_in(lo, hi, u));
+    const std::size_t lo = sample_index(rng, n / 2);
     EXPECT_EQ(both.prefix(lo, 0), first.prefix(lo));
+  }
+}
+
+TEST(SumTree, DescendsFromANodeToTheItemsUnderIt) {
+  // 4,096 items: levels of 512, 64 and 8 groups, then the root (levels() = 4).
+  const std::size_t n = 4096;
+  SumTree tree(n);
+  ASSERT_EQ(tree.levels(), 4u);
+  std::vector<double> w(n, 0.0);
+  Rng rng(11, 0, StreamPurpose::kTest);
+  for (std::size_t i = 0; i < n; ++i) {
+    w[i] = rng.uniform() < 0.4 ? 0.0 : static_cast<double>(1 + sample_index(rng, 50));
+    tree.set(i, w[i]);
+  }
+  // Node 5 of level 3 stands for items [5 * 512, 6 * 512).
+  double under = 0.0;
+  for (std::size_t i = 5 * 512; i < 6 * 512; ++i) under += w[i];
+  ASSERT_EQ(tree.subtotal(3, 5), under);
+  EXPECT_EQ(tree.subtotal(4, 0), tree.total());
+  for (double u = 0.0; u < under; u += 7.0) {
+    std::size_t expected = 5 * 512;
+    for (double left = u; left >= w[expected]; ++expected) left -= w[expected];
+    const SumTree::Position item = tree.descend({3, 5, u}, 0);
+    ASSERT_EQ(item.level, 0u);
+    ASSERT_EQ(item.node, expected) << "u " << u;
+    EXPECT_GE(item.u, 0.0);  // what is left of u falls inside the item's weight
+    EXPECT_LT(item.u, w[expected]);
+    // A descent in two steps, through the group above the item, ends at the same item.
+    const SumTree::Position group = tree.descend({3, 5, u}, 1);
+    EXPECT_EQ(group.node, expected / 8);
+    EXPECT_EQ(tree.descend(group, 0).node, expected);
   }
 }
 

@@ -97,6 +97,17 @@ class HostPartition {
   /// Hints the processor to fetch the cache line of the i-th host of pool k of stratum s.
   void prefetch(int s, int k, std::uint32_t i) const { detail::prefetch(&order_[begin(s)[k] + i]); }
 
+  /// Hints the processor to fetch stratum s's pool boundaries and, with picks,
+  /// `lines` cache lines of the host order from position `position` (the caller's
+  /// knowledge of where the stratum starts, which saves reading it).
+  void prefetch_order(int s, std::uint32_t position, int lines) const {
+    detail::prefetch(begin(s));
+    constexpr std::size_t kPerLine = 64 / sizeof(std::uint32_t);
+    for (std::size_t i = position, k = 0; i < order_.size() && k < static_cast<std::size_t>(lines); i += kPerLine, ++k) {
+      detail::prefetch(&order_[i]);
+    }
+  }
+
   /// Hints the processor to fetch what pool_of(host) and a move of `host` read.
   void prefetch_host(std::uint32_t host) const {
     detail::prefetch(&pool_[host]);

@@ -6,7 +6,9 @@
 // with R_x the summed scan rate of the scanning hosts in x and W_x the summed
 // change probability (weight) of the susceptible hosts in x. All per-block and
 // per-/8 quantities are recomputed from integer counts on every change, and the
-// sums live in SumTrees, so nothing drifts.
+// sums live in SumTrees, so nothing drifts. The blocks of each /8 that holds hosts
+// sit under one node of the block tree (512 leaves per such /8, a /8 having at
+// most 256 /16s), so that a choice inside a /8 descends three levels.
 #pragma once
 
 #include <algorithm>
@@ -43,22 +45,29 @@ class LocalPreferenceIndex {
     for (int a = 255; a >= 0; --a) {
       if (slash8_first_block_[a] > slash8_first_block_[a + 1]) slash8_first_block_[a] = slash8_first_block_[a + 1];
     }
+    slot_of_slash8_.assign(256, 0);
+    for (int a = 0; a < 256; ++a) {
+      if (slash8_first_block_[a] == slash8_first_block_[a + 1]) continue;  // no hosts
+      slot_of_slash8_[a] = static_cast<std::uint32_t>(slash8_of_slot_.size());
+      slash8_of_slot_.push_back(static_cast<std::uint8_t>(a));
+    }
     stride_ = static_cast<std::size_t>(types_ + links_);
     block_counts_.assign(blocks * stride_, 0);
     susceptible_slash8_.assign(256 * static_cast<std::size_t>(types_), 0);
     scanning_slash8_.assign(256 * static_cast<std::size_t>(links_), 0);
-    block_sums_ = SumTreeLanes<2>(blocks);
+    block_sums_ = SumTreeLanes<2>(std::max<std::size_t>(slash8_of_slot_.size(), 1) << kLeafBitsPerSlash8);
     per_slash8_ = SumTree(256);
     dirty_flag_.assign(blocks, 0);
   }
 
   [[nodiscard]] int block_count() const { return static_cast<int>(block_first_host_.size()); }
 
-  /// Hints the processor to fetch block b's counts and change flag, which an
-  /// infection in the block updates.
+  /// Hints the processor to fetch block b's counts, change flag and sums, which
+  /// an infection in the block updates.
   void prefetch_block(int b) const {
     detail::prefetch(&block_counts_[static_cast<std::size_t>(b) * stride_]);
     detail::prefetch(&dirty_flag_[b]);
+    block_sums_.prefetch_items_under(leaf_of_block(b) / SumTreeLanes<2>::kArity);
   }
 
   /// First host of block b: block b holds the hosts [first_host(b), first_host(b + 1)),
@@ -94,30 +103,86 @@ class LocalPreferenceIndex {
   }
 
   /// Draws the block of the next contacted host: first the component (own /16,
-  /// own /8, anywhere) in proportion to its rate, then the block. The uniform that
-  /// chose the component, rescaled to it, is uniform again and chooses the next step.
+  /// own /8, anywhere) in proportion to its rate, then the block. One uniform makes
+  /// the whole choice: rescaled to the chosen component (and to the chosen /8), it
+  /// is uniform again for the next step.
   int choose_block(Rng& rng, double sent, double weight, double allowed_space) {
     flush();
-    const double c16 = p16_ / 65536.0 * block_sums_.total(kContactLane);
-    const double c8 = p8_ / 16777216.0 * per_slash8_.total();
-    const double c_any = p_any_ / allowed_space * sent * weight;
-    const double u = rng.uniform() * (c16 + c8 + c_any);
-    constexpr double kBelowOne = 1.0 - 0x1p-53;
-    auto rescaled = [&](double from, double width) { return std::min((u - from) / width, kBelowOne); };
-    if (u < c16) {
-      return static_cast<int>(
-          block_sums_.find(rescaled(0.0, c16) * block_sums_.total(kContactLane), kContactLane));
-    }
-    if (u < c16 + c8) {
-      const auto a = per_slash8_.find(rescaled(c16, c8) * per_slash8_.total());
-      const std::size_t lo = slash8_first_block_[a], hi = slash8_first_block_[a + 1];
-      return static_cast<int>(block_sums_.find_in(lo, hi, rng.uniform() * slash8_weight(a), kWeightLane));
-    }
-    return static_cast<int>(
-        block_sums_.find(rescaled(c16 + c8, c_any) * block_sums_.total(kWeightLane), kWeightLane));
+    const Start start = start_for(rng.uniform(), sent, weight, allowed_space);
+    // One level above the items the group of eight blocks is known: what a contact
+    // in any of them reads is fetched alongside the group's sums.
+    const auto group = block_sums_.descend(start.at, 1, start.lane);
+    prefetch_group(group.node);
+    return block_of_leaf(block_sums_.descend(group, 0, start.lane).node);
   }
 
  private:
+  // Leaves of the block tree: slot s (the s-th /8 holding hosts) owns leaves
+  // [s * 512, (s + 1) * 512), one per block of the /8 in order, the rest unused;
+  // they sit under node s of level kSlash8Level.
+  static constexpr int kLeafBitsPerSlash8 = 9;
+  static constexpr std::size_t kSlash8Level = 3;
+  static_assert(std::size_t{1} << kLeafBitsPerSlash8 ==
+                SumTreeLanes<2>::kArity * SumTreeLanes<2>::kArity * SumTreeLanes<2>::kArity);
+
+  [[nodiscard]] std::size_t leaf_of_block(int b) const {
+    const std::uint8_t a = block_slash8_[b];
+    return (std::size_t{slot_of_slash8_[a]} << kLeafBitsPerSlash8) + (b - slash8_first_block_[a]);
+  }
+  [[nodiscard]] int block_of_leaf(std::size_t leaf) const {
+    const std::uint8_t a = slash8_of_slot_[leaf >> kLeafBitsPerSlash8];
+    return static_cast<int>(slash8_first_block_[a] + (leaf & ((std::size_t{1} << kLeafBitsPerSlash8) - 1)));
+  }
+
+  /// Where the descent of the block tree for a uniform u starts: the component's
+  /// lane, from the root or (own /8) from the chosen /8's node.
+  struct Start {
+    SumTreeLanes<2>::Position at;
+    std::size_t lane;
+  };
+  [[nodiscard]] Start start_for(double u, double sent, double weight, double allowed_space) const {
+    const double c16 = p16_ / 65536.0 * block_sums_.total(kContactLane);
+    const double c8 = p8_ / 16777216.0 * per_slash8_.total();
+    const double c_any = p_any_ / allowed_space * sent * weight;
+    u *= c16 + c8 + c_any;
+    const std::size_t root = block_sums_.levels();
+    if (u < c16) return {{root, 0, rescaled(u, 0.0, c16) * block_sums_.total(kContactLane)}, kContactLane};
+    if (u < c16 + c8) {
+      const auto in_slash8 = per_slash8_.descend({per_slash8_.levels(), 0, rescaled(u, c16, c8) * per_slash8_.total()}, 0);
+      const std::size_t a = in_slash8.node;
+      const std::size_t slot = slot_of_slash8_[a];
+      const double fraction = std::min(in_slash8.u / per_slash8_.weight(a), kBelowOne);
+      const double w = block_sums_.subtotal(kSlash8Level, slot, kWeightLane);
+      return {{kSlash8Level, slot, std::max(fraction, 0.0) * w}, kWeightLane};
+    }
+    return {{root, 0, rescaled(u, c16 + c8, c_any) * block_sums_.total(kWeightLane)}, kWeightLane};
+  }
+  static constexpr double kBelowOne = 1.0 - 0x1p-53;
+  /// (u - from) / width, in [0, 1).
+  static double rescaled(double u, double from, double width) { return std::min((u - from) / width, kBelowOne); }
+
+  /// Hints the processor to fetch, for the blocks of leaves [8j, 8j + 8), their
+  /// sums in every lane, first hosts and counts.
+  void prefetch_group(std::size_t j) const {
+    block_sums_.prefetch_items_under(j);
+    const std::size_t leaf = j * SumTreeLanes<2>::kArity;
+    if (!leaf_is_block(leaf)) return;
+    const std::size_t b = static_cast<std::size_t>(block_of_leaf(leaf));
+    detail::prefetch(&block_first_host_[b]);
+    // The counts of eight blocks: two lines when a block has two counts.
+    const std::size_t first = b * stride_;
+    const std::size_t last = std::min(first + SumTreeLanes<2>::kArity * stride_, block_counts_.size()) - 1;
+    detail::prefetch(&block_counts_[first]);
+    detail::prefetch(&block_counts_[last]);
+  }
+
+  /// Whether a leaf of the block tree stands for a block (and is not one of a /8's
+  /// unused leaves).
+  [[nodiscard]] bool leaf_is_block(std::size_t leaf) const {
+    const std::uint8_t a = slash8_of_slot_[leaf >> kLeafBitsPerSlash8];
+    return (leaf & ((std::size_t{1} << kLeafBitsPerSlash8) - 1)) < slash8_first_block_[a + 1] - slash8_first_block_[a];
+  }
+
   /// Counts change at once; the sums of a changed block are recomputed once, at the
   /// next query (an infection changes one block twice: susceptible and scanning).
   void mark(int block) {
@@ -164,7 +229,7 @@ class LocalPreferenceIndex {
 
   void refresh(int block) {
     const double w = block_weight(block);
-    block_sums_.set(block, {w, w * block_rate(block)});
+    block_sums_.set(leaf_of_block(block), {w, w * block_rate(block)});
     const std::size_t a = block_slash8_[block];
     per_slash8_.set(a, slash8_weight(a) * slash8_rate(a));
   }
@@ -175,6 +240,8 @@ class LocalPreferenceIndex {
   std::vector<std::uint32_t> block_first_host_;   // first host of each block (hosts sorted)
   std::vector<std::uint8_t> block_slash8_;        // /8 of each block
   std::vector<std::uint32_t> slash8_first_block_; // blocks of /8 a: [first[a], first[a+1])
+  std::vector<std::uint32_t> slot_of_slash8_;     // per /8 holding hosts: its slot in the block tree
+  std::vector<std::uint8_t> slash8_of_slot_;      // the /8 of each slot
   // Per block, side by side (one cache line for both when types + links <= 8): the
   // susceptible hosts of each type, then the scanning hosts of each link class.
   std::size_t stride_ = 0;
@@ -183,7 +250,7 @@ class LocalPreferenceIndex {
   std::vector<std::int64_t> scanning_slash8_;     // per (/8, link)
   static constexpr std::size_t kWeightLane = 0;   // W_b
   static constexpr std::size_t kContactLane = 1;  // R_b W_b
-  SumTreeLanes<2> block_sums_;  // per block, in one tree (both change together)
+  SumTreeLanes<2> block_sums_;  // per block (leaf_of_block), in one tree (both change together)
   SumTree per_slash8_;   // R_a W_a
   std::vector<int> dirty_;                 // blocks whose sums are out of date
   std::vector<std::uint8_t> dirty_flag_;   // per block: listed in dirty_

@@ -649,11 +649,8 @@ class Simulator {
   /// the type in proportion to its weight there, the host uniformly.
   void contact_local(double t, double sent) {
     const int block = local_->choose_block(rng_, sent, weighted_susceptible(), model_.allowed_space());
-    // What the infection will update, fetched while the pool is read: the block's
-    // counts and its hosts' states (a block's hosts are consecutive).
-    local_->prefetch_block(block);
-    pools_.prefetch_host(local_->first_host(block));
     const int types = model_.type_count();
+    prefetch_block(block);
     int type = 0;
     if (types > 1) {
       double total = 0.0;
@@ -669,6 +666,18 @@ class Simulator {
     const std::uint32_t n = susceptible_in(st);
     if (n == 0) return;  // unreachable: blocks are chosen by positive weight
     reach_susceptible(st, type, block, static_cast<std::uint32_t>(sample_index(rng_, n)), t);
+  }
+
+  /// Hints the processor to fetch what a contact in local-preference block `block`
+  /// reads and changes: the block's counts and sums, the pools of its first
+  /// stratum, and its hosts' states (a block's hosts are consecutive).
+  void prefetch_block(int block) const {
+    local_->prefetch_block(block);
+    // The block's strata start at its first host's position in the host order
+    // (strata are numbered block by block, hosts by address).
+    const std::uint32_t first = local_->first_host(block);
+    pools_.prefetch_order(block * model_.type_count(), first, 2);
+    pools_.prefetch_host(first);
   }
 
   /// Prefetches the entry `word` would select among the susceptible hosts of `type` now.

@@ -5,6 +5,10 @@
 // above the leaf from their children, in a fixed order, so rounding errors never
 // accumulate over a run and integer weights (below 2^53) stay exact.
 //
+// A descent compares u with half sums of each group of eight, without branches,
+// and can start below the root: a weighted choice inside an aligned range of
+// 8^l items costs O(l).
+//
 // A tree can carry several lanes: independent weights per item that change
 // together (local preference's susceptible weight and contact rate per block),
 // kept in one tree so that an update walks one path, the lanes of a node side by
@@ -15,11 +19,15 @@
 #include <cstdint>
 #include <vector>
 
+#include "engine/prefetch.hpp"
+
 namespace patchrace::detail {
 
 template <std::size_t Lanes>
 class SumTreeLanes {
  public:
+  static constexpr std::size_t kArity = 8;  // children per node
+
   explicit SumTreeLanes(std::size_t n = 0) : n_(n) {
     // levels_[0] holds the items; entry j of levels_[l + 1] is the sum of group j
     // (entries 8j .. 8j + 7) of levels_[l]; the last level is a single group.
@@ -67,52 +75,65 @@ class SumTreeLanes {
   /// [0, total()): item i with probability weight(i) / total() when u is uniform.
   /// Never returns an item of weight 0 while some item has a positive weight.
   [[nodiscard]] std::size_t find(double u, std::size_t lane = 0) const {
-    std::size_t j = 0;  // group at the current level
-    for (std::size_t l = levels_.size(); l-- > 0;) {
-      const double* v = levels_[l][j].v[lane];
-      // The first child whose sum exceeds what is left of u; when rounding leaves
-      // u past them all, the last child with a positive sum.
-      std::size_t chosen = kArity;
-      std::size_t last_positive = 0;
-      for (std::size_t c = 0; c < kArity; ++c) {
-        if (v[c] > 0.0) {
-          last_positive = c;
-          if (u < v[c]) {
-            chosen = c;
-            break;
-          }
-          u -= v[c];
-        }
-      }
-      if (chosen == kArity) {
-        chosen = last_positive;
-        u = 0.0;
-      }
-      j = j * kArity + chosen;
-    }
-    return j;
+    return descend({levels_.size(), 0, u}, 0, lane).node;
   }
 
-  /// Like find(u + prefix(lo)) but confined to items [lo, hi): the choice inside a
-  /// range in proportion to the weights, u in [0, sum of the range).
-  [[nodiscard]] std::size_t find_in(std::size_t lo, std::size_t hi, double u, std::size_t lane = 0) const {
-    std::size_t i = find(u + prefix(lo, lane), lane);
-    if (i < lo) i = lo;
-    if (i >= hi) i = hi - 1;
-    // Rounding can land on a zero-weight item at the edge of the range: step to
-    // the nearest positive one inside it.
-    if (weight(i, lane) > 0.0) return i;
-    for (std::size_t j = i + 1; j < hi; ++j) {
-      if (weight(j, lane) > 0.0) return j;
+  /// Items [j * 8^l, (j + 1) * 8^l): the range under node j of level l, l <= levels().
+  /// Their summed weight, as the tree holds it (level levels() is the root).
+  [[nodiscard]] double subtotal(std::size_t l, std::size_t j, std::size_t lane = 0) const {
+    if (l == levels_.size()) return total(lane);
+    return levels_[l][j / kArity].v[lane][j % kArity];
+  }
+
+  /// Levels of groups above the items: the root is node 0 of level levels(), and
+  /// node i of level 0 is item i.
+  [[nodiscard]] std::size_t levels() const { return levels_.size(); }
+
+  /// A descent under way: at node `node` of level `level`, with `u` in
+  /// [0, subtotal(level, node)) left to place under it.
+  struct Position {
+    std::size_t level;
+    std::size_t node;
+    double u;
+  };
+
+  /// Continues a descent from `from` down to level `to` (<= from.level): at level
+  /// 0, the item find() would choose under from.node, and what is left of u (in
+  /// about [0, weight(item))). Each level reads one cache line of the lane. In each
+  /// group of eight, three halvings compare u with the same half sums that make
+  /// up the group's sum (see sum()), without branches. A half is entered only with
+  /// a positive sum, so an item of weight 0 is never reached from a positive node;
+  /// when rounding leaves u past a group's sum, the descent keeps to its last
+  /// positive items.
+  [[nodiscard]] Position descend(Position from, std::size_t to, std::size_t lane = 0) const {
+    std::size_t j = from.node;
+    double u = from.u;
+    for (std::size_t l = from.level; l-- > to;) {
+      const double* v = levels_[l][j].v[lane];
+      const double pair[4] = {v[0] + v[1], v[2] + v[3], v[4] + v[5], v[6] + v[7]};
+      const double left = pair[0] + pair[1];
+      const double right = pair[2] + pair[3];
+      const bool upper = (u >= left) & (right > 0.0);
+      u -= upper ? left : 0.0;
+      const std::size_t p = upper ? 2 : 0;
+      const bool second = (u >= pair[p]) & (pair[p + 1] > 0.0);
+      u -= second ? pair[p] : 0.0;
+      const std::size_t c = 2 * (p + (second ? 1 : 0));
+      const bool odd = (u >= v[c]) & (v[c + 1] > 0.0);
+      u -= odd ? v[c] : 0.0;
+      j = j * kArity + c + (odd ? 1 : 0);
     }
-    for (std::size_t j = i; j-- > lo;) {
-      if (weight(j, lane) > 0.0) return j;
-    }
-    return i;
+    return {to, j, u};
+  }
+
+  /// Hints the processor to fetch the group a descent from node j of level 1
+  /// reads (the items j * 8 .. j * 8 + 7), every lane.
+  void prefetch_items_under(std::size_t j) const {
+    const Group& g = levels_[0][j];
+    for (std::size_t k = 0; k < Lanes; ++k) detail::prefetch(&g.v[k][0]);
   }
 
  private:
-  static constexpr std::size_t kArity = 8;
   struct alignas(64) Group {
     double v[Lanes][kArity] = {};  // lane k's children in one cache line
   };
