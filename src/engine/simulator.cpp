@@ -91,7 +91,7 @@ class Simulator {
     result_.seed = seed;
     init_stratum_counts();
     init_groups();
-    for (auto& word : target_words_) word = rng_.next_u64();
+    for (int k = 0; k < kLookahead; ++k) draw_target(k);
     const bool bad_patch = scenario.patching.enabled && scenario.patching.bad_patch.enabled;
     track_offline_ = !model_.random_targets() || bad_patch;
     offline_until_ = OfflineUntil(host_count());
@@ -615,20 +615,42 @@ class Simulator {
   /// A contact by a random-target strategy: a susceptible host chosen with
   /// probability proportional to its type's weight, infected or crashed.
   void contact_random_susceptible(double t) {
+    const int k = next_target_;
+    next_target_ = (k + 1) % kLookahead;
+    const int type = model_.type_count() > 1 ? type_for(type_uniforms_[k]) : 0;
+    const std::uint64_t word = target_words_[k];
+    draw_target(k);
+    const auto i = static_cast<std::uint32_t>(sample_index_from(word, rng_, susceptible_in(type)));
+    reach_susceptible(type, type, 0, i, t);
+  }
+
+  /// Draws the random numbers of the contact kLookahead contacts ahead, into slot
+  /// k: with several host types a uniform that chooses the type (in proportion to
+  /// the types' weights then), and a word that chooses the host among that type's
+  /// susceptible hosts. The entry the word would select now, for the type the
+  /// uniform would choose now, is fetched meanwhile.
+  void draw_target(int k) {
     int type = 0;
     if (model_.type_count() > 1) {
-      double u = rng_.uniform() * weighted_susceptible();
+      type_uniforms_[k] = rng_.uniform();
+      type = type_for(type_uniforms_[k]);
+    }
+    target_words_[k] = rng_.next_u64();
+    prefetch_target(type, target_words_[k]);
+  }
+
+  /// The host type a uniform chooses, in proportion to the weighted susceptible
+  /// hosts of each type now.
+  [[nodiscard]] int type_for(double uniform) const {
+    int type = 0;
+    if (model_.type_count() > 1) {
+      double u = uniform * weighted_susceptible();
       for (; type + 1 < model_.type_count(); ++type) {
         u -= model_.weight(type) * susceptible_in(type);
         if (u < 0.0) break;
       }
     }
-    const std::uint64_t word = target_words_[next_word_];
-    target_words_[next_word_] = rng_.next_u64();
-    prefetch_target(type, target_words_[next_word_]);
-    next_word_ = (next_word_ + 1) % kLookahead;
-    const auto i = static_cast<std::uint32_t>(sample_index_from(word, rng_, susceptible_in(type)));
-    reach_susceptible(type, type, 0, i, t);
+    return type;
   }
 
   /// A contact reaches susceptible host `index` of stratum `st` (host type `type`,
@@ -943,8 +965,9 @@ class Simulator {
   bool track_offline_ = false;                 // offline_until_ kept for every offline host
   double now_ = 0.0;                           // time of the event being handled
   std::vector<std::int64_t> active_scanners_;  // scanning hosts per link class
-  std::array<std::uint64_t, kLookahead> target_words_{};
-  int next_word_ = 0;
+  std::array<std::uint64_t, kLookahead> target_words_{};  // per contact ahead: host choice
+  std::array<double, kLookahead> type_uniforms_{};        // per contact ahead: type choice
+  int next_target_ = 0;
   Agenda queue_;
   OfflineUntil offline_until_;                 // offline (crashed or broken) host -> return time
   // Reporting.
