@@ -91,6 +91,8 @@ class Simulator {
     result_.seed = seed;
     init_stratum_counts();
     init_groups();
+    // Only random-target contacts without local preference use the type uniforms.
+    typed_targets_ = model_.type_count() > 1 && model_.random_targets() && !local_;
     for (int k = 0; k < kLookahead; ++k) draw_target(k);
     const bool bad_patch = scenario.patching.enabled && scenario.patching.bad_patch.enabled;
     track_offline_ = !model_.random_targets() || bad_patch;
@@ -617,7 +619,7 @@ class Simulator {
   void contact_random_susceptible(double t) {
     const int k = next_target_;
     next_target_ = (k + 1) % kLookahead;
-    const int type = model_.type_count() > 1 ? type_for(type_uniforms_[k]) : 0;
+    const int type = typed_targets_ ? type_for(type_uniforms_[k]) : 0;
     const std::uint64_t word = target_words_[k];
     draw_target(k);
     const auto i = static_cast<std::uint32_t>(sample_index_from(word, rng_, susceptible_in(type)));
@@ -631,7 +633,7 @@ class Simulator {
   /// uniform would choose now, is fetched meanwhile.
   void draw_target(int k) {
     int type = 0;
-    if (model_.type_count() > 1) {
+    if (typed_targets_) {
       type_uniforms_[k] = rng_.uniform();
       type = type_for(type_uniforms_[k]);
     }
@@ -967,6 +969,7 @@ class Simulator {
   std::vector<std::int64_t> active_scanners_;  // scanning hosts per link class
   std::array<std::uint64_t, kLookahead> target_words_{};  // per contact ahead: host choice
   std::array<double, kLookahead> type_uniforms_{};        // per contact ahead: type choice
+  bool typed_targets_ = false;                            // type_uniforms_ drawn and used
   int next_target_ = 0;
   Agenda queue_;
   OfflineUntil offline_until_;                 // offline (crashed or broken) host -> return time
