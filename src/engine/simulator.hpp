@@ -190,7 +190,7 @@ class Simulator {
     moved(host, st, from, to);
     return host;
   }
-  void moved(std::uint32_t host, int st, int from, int to) {
+  [[gnu::always_inline]] void moved(std::uint32_t host, int st, int from, int to) {
     const bool was = is_susceptible_pool(from);
     const bool is = is_susceptible_pool(to);
     if (was != is) {
@@ -343,7 +343,7 @@ class Simulator {
   }
 
   /// Bookkeeping of every infection of `host` at time t (seeds included).
-  void infected_one(std::uint32_t host, double t) {
+  [[gnu::always_inline]] void infected_one(std::uint32_t host, double t) {
     ++cumulative_infected_;
     if (track_groups_) ++group_infected_[patches_.group_of(host)];
     if (cleanup_) schedule_cleanup(host, t + sample_exponential(rng_, cleanup_rate(host)));
