@@ -415,7 +415,7 @@ class Simulator {
   /// with a crash outcome, in proportion to the type's weights) or infects it.
   void reach_susceptible(int st, int type, int block, std::uint32_t index, double t) {
     if (model_.crash_share(type) > 0.0 && rng_.uniform() * model_.weight(type) >= model_.success(type)) {
-      crash(pools_.at(st, kSusceptible, index), t);
+      crash_at(st, index, t);
       return;
     }
     const std::uint32_t host = move_at(st, kSusceptible, index, kInfected);
@@ -469,9 +469,18 @@ class Simulator {
 
   /// A failed exploit crashes a susceptible host: offline for its type's downtime.
   void crash(std::uint32_t host, double t) {
+    const int st = pools_.stratum_of(host);
     move(host, kOffline);
+    crashed(host, type_of_stratum(st), t);
+  }
+  /// The same for susceptible host `index` of stratum `st`: cheaper, as move_at.
+  void crash_at(int st, std::uint32_t index, double t) {
+    crashed(move_at(st, kSusceptible, index, kOffline), type_of_stratum(st), t);
+  }
+  /// `host`, of `type`, has just crashed at time t: its return is scheduled.
+  void crashed(std::uint32_t host, int type, double t) {
     ++result_.figures.crashes;
-    const double back = t + model_.downtime(type_of_stratum(pools_.stratum_of(host)));
+    const double back = t + model_.downtime(type);
     if (track_offline_) offline_until_.set(host, back);
     queue_.push(back, host, EventKind::kCrashReturn);
   }
