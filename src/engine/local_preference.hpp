@@ -62,14 +62,6 @@ class LocalPreferenceIndex {
 
   [[nodiscard]] int block_count() const { return static_cast<int>(block_first_host_.size()); }
 
-  /// Hints the processor to fetch block b's counts, change flag and sums, which
-  /// an infection in the block updates.
-  void prefetch_block(int b) const {
-    detail::prefetch(&block_counts_[static_cast<std::size_t>(b) * stride_]);
-    detail::prefetch(&dirty_flag_[b]);
-    block_sums_.prefetch_items_under(leaf_of_block(b) / SumTreeLanes<2>::kArity);
-  }
-
   /// First host of block b: block b holds the hosts [first_host(b), first_host(b + 1)),
   /// the last block those from first_host(b) on.
   [[nodiscard]] std::uint32_t first_host(int b) const { return block_first_host_[b]; }
@@ -162,13 +154,16 @@ class LocalPreferenceIndex {
   static double rescaled(double u, double from, double width) { return std::min((u - from) / width, kBelowOne); }
 
   /// Hints the processor to fetch, for the blocks of leaves [8j, 8j + 8), their
-  /// sums in every lane, first hosts and counts.
+  /// sums in every lane, first hosts, /8s, counts and change flags: what a contact in
+  /// one of them reads and changes in this index.
   void prefetch_group(std::size_t j) const {
     block_sums_.prefetch_items_under(j);
     const std::size_t leaf = j * SumTreeLanes<2>::kArity;
     if (!leaf_is_block(leaf)) return;
     const std::size_t b = static_cast<std::size_t>(block_of_leaf(leaf));
     detail::prefetch(&block_first_host_[b]);
+    detail::prefetch(&dirty_flag_[b]);
+    detail::prefetch(&block_slash8_[b]);
     // The counts of eight blocks: two lines when a block has two counts.
     const std::size_t first = b * stride_;
     const std::size_t last = std::min(first + SumTreeLanes<2>::kArity * stride_, block_counts_.size()) - 1;

@@ -448,10 +448,10 @@ class Simulator {
   }
 
   /// Hints the processor to fetch what a contact in local-preference block `block`
-  /// reads and changes: the block's counts and sums, the pools of its first
-  /// stratum, and its hosts' states (a block's hosts are consecutive).
+  /// reads and changes in the pools: the pool boundaries of its first stratum, the
+  /// first lines of its host order and its hosts' states (a block's hosts are
+  /// consecutive). Its counts and sums were fetched while it was chosen.
   void prefetch_block(int block) const {
-    local_->prefetch_block(block);
     // The block's strata start at its first host's position in the host order
     // (strata are numbered block by block, hosts by address).
     const std::uint32_t first = local_->first_host(block);
