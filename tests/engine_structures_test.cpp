@@ -276,6 +276,80 @@ TEST(EventQueue, OrdersByTimeThenKindThenId) {
   EXPECT_TRUE(q.empty());
 }
 
+TEST(EventQueue, RunsPopInTheSameOrderAsTheHeap) {
+  // Two runs with constant delays (in order), one run whose events sometimes go back
+  // in time (those go to the heap), ties between runs and the heap, and events
+  // without a run; pops interleaved with pushes.
+  EventQueue q;
+  std::vector<ScheduledEvent> pending;
+  Rng rng(7, 0, StreamPurpose::kEngine);
+  double now = 0.0;
+  std::uint32_t id = 0;
+  std::vector<ScheduledEvent> popped;
+  std::vector<ScheduledEvent> expected;
+  for (int step = 0; step < 20000; ++step) {
+    const int what = static_cast<int>(rng.uniform() * 5);
+    if (what < 4 || pending.empty()) {
+      double time = now;
+      int run = EventQueue::kNoRun;
+      if (what == 0) {
+        time = now + 60.0, run = 0;
+      } else if (what == 1) {
+        time = now + 5.0, run = 1;
+      } else if (what == 2) {
+        time = now + std::floor(rng.uniform() * 4.0), run = 2;  // out of order, with ties
+      } else {
+        time = now + std::floor(rng.uniform() * 100.0);
+      }
+      const auto kind = static_cast<EventKind>(static_cast<int>(rng.uniform() * 3));
+      q.push(time, id, kind, run);
+      pending.push_back({time, id++, kind});
+      now += std::floor(rng.uniform() * 2.0);  // equal times happen
+    } else {
+      const auto first = std::min_element(pending.begin(), pending.end());
+      expected.push_back(*first);
+      pending.erase(first);
+      ASSERT_EQ(q.next_time(), expected.back().time);
+      ASSERT_EQ(q.next_kind(), expected.back().kind);
+      popped.push_back(q.pop());
+    }
+  }
+  while (!pending.empty()) {
+    const auto first = std::min_element(pending.begin(), pending.end());
+    expected.push_back(*first);
+    pending.erase(first);
+    popped.push_back(q.pop());
+  }
+  EXPECT_TRUE(q.empty());
+  ASSERT_EQ(popped.size(), expected.size());
+  for (std::size_t i = 0; i < popped.size(); ++i) {
+    ASSERT_EQ(popped[i].id, expected[i].id) << "pop " << i;
+    ASSERT_EQ(popped[i].time, expected[i].time);
+  }
+}
+
+TEST(EventQueue, AheadListsARunsEventsInOrder) {
+  EventQueue q;
+  q.push(10.0, 1, EventKind::kCrashReturn, 0);
+  q.push(11.0, 2, EventKind::kCrashReturn, 0);
+  q.push(10.5, 3, EventKind::kCrashReturn, 0);  // earlier than the run's last: the heap
+  q.push(12.0, 4, EventKind::kCrashReturn, 0);
+  ASSERT_NE(q.ahead(0, 2), nullptr);
+  EXPECT_EQ(q.ahead(0, 0)->id, 1u);
+  EXPECT_EQ(q.ahead(0, 1)->id, 2u);
+  EXPECT_EQ(q.ahead(0, 2)->id, 4u);
+  EXPECT_EQ(q.ahead(0, 3), nullptr);
+  EXPECT_EQ(q.ahead(1, 0), nullptr);  // a run never named
+  EXPECT_EQ(q.pop().id, 1u);
+  EXPECT_EQ(q.pop().id, 3u);
+  EXPECT_EQ(q.ahead(0, 0)->id, 2u);
+  EXPECT_EQ(q.pop().id, 2u);
+  EXPECT_EQ(q.pop().id, 4u);
+  EXPECT_EQ(q.ahead(0, 0), nullptr);
+  EXPECT_TRUE(q.empty());
+  EXPECT_EQ(q.next_time(), std::numeric_limits<double>::infinity());
+}
+
 /// A record for the queue tests: an id and a payload that must travel with it.
 struct TestRecord {
   std::uint32_t id;

@@ -40,8 +40,14 @@ class Agenda {
     return arrival_next() ? EventKind::kScannerArrival : events_.next_kind();
   }
 
-  /// Schedules an event of `kind` (not an arrival) for `id` at `time`.
-  void push(double time, std::uint32_t id, EventKind kind) { events_.push(time, id, kind); }
+  /// Schedules an event of `kind` (not an arrival) for `id` at `time`, in run `run`
+  /// when the caller's events of that run come in time order (see EventQueue).
+  void push(double time, std::uint32_t id, EventKind kind, int run = EventQueue::kNoRun) {
+    events_.push(time, id, kind, run);
+  }
+
+  /// The k-th event still to come of run `run` (see EventQueue::ahead), or nullptr.
+  [[nodiscard]] const ScheduledEvent* ahead(int run, std::size_t k) const { return events_.ahead(run, k); }
 
   /// Schedules `scanner`'s arrival at its target at `time`.
   void push_arrival(double time, const Scanner& scanner) { arrivals_.push(time, scanner); }

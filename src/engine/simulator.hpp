@@ -133,6 +133,7 @@ class Simulator {
   static constexpr double kPerMinute = 1.0 / kMinute;
   static constexpr int kLookahead = 8;  // contacts between drawing a target word and using it
   static constexpr int kLinearStrata = 8;  // above this, per-stratum counts live in SumTrees
+  static constexpr std::size_t kReturnsAhead = 4;  // crash returns between a hint and the return
 
   /// Places the hosts and draws their types and link classes (placement stream).
   static HostAttributes place(const Scenario& scenario, std::uint64_t seed,
@@ -197,6 +198,7 @@ class Simulator {
       const int type = type_of_stratum(st);
       const int delta = is ? 1 : -1;
       susceptible_by_type_[type] += delta;
+      weigh_susceptible();
       if (local_) local_->susceptible_changed(block_of_stratum(st), type, delta);
     }
     if (use_trees_) refresh_trees(st);
@@ -259,14 +261,17 @@ class Simulator {
     return capacity > 0.0 && sent > capacity ? capacity / sent : 1.0;
   }
 
-  /// sum over types of w_t * (susceptible hosts of type t).
-  [[nodiscard]] double weighted_susceptible() const {
-    if (model_.type_count() == 1) return model_.weight(0) * static_cast<double>(susceptible());
+  /// sum over types of w_t * (susceptible hosts of type t), as of the last change.
+  [[nodiscard]] double weighted_susceptible() const { return weighted_susceptible_; }
+
+  /// Recomputes weighted_susceptible() from the counts (in a fixed order, so it
+  /// never drifts), after a change of susceptible_by_type_.
+  void weigh_susceptible() {
     double sum = 0.0;
     for (int t = 0; t < model_.type_count(); ++t) {
       sum += model_.weight(t) * static_cast<double>(susceptible_by_type_[t]);
     }
-    return sum;
+    weighted_susceptible_ = sum;
   }
 
   // ---- set-up -------------------------------------------------------------
@@ -482,7 +487,16 @@ class Simulator {
     ++result_.figures.crashes;
     const double back = t + model_.downtime(type);
     if (track_offline_) offline_until_.set(host, back);
-    queue_.push(back, host, EventKind::kCrashReturn);
+    // Each type's downtime is constant: its returns are scheduled in time order.
+    queue_.push(back, host, EventKind::kCrashReturn, type);
+  }
+
+  /// Hints the processor to fetch what the return of the host kReturnsAhead returns
+  /// ahead (in each type's order) reads: a return is a host untouched for a downtime.
+  void prefetch_returns() const {
+    for (int type = 0; type < model_.type_count(); ++type) {
+      if (const ScheduledEvent* e = queue_.ahead(type, kReturnsAhead)) pools_.prefetch_host(e->id);
+    }
   }
 
   /// The host behind a cleanup timer is cleaned, if it is still infected.
@@ -559,6 +573,7 @@ class Simulator {
         break;
       case EventKind::kCrashReturn: {
         // Stale if the host was patched or broken meanwhile (and perhaps crashed again).
+        prefetch_returns();
         if (pools_.pool_of(e.id) != kOffline) break;
         if (track_offline_) {
           if (offline_until_.until(e.id) != e.time) break;
@@ -623,6 +638,7 @@ class Simulator {
   bool track_susceptible_ = false;
   SumTree susceptible_tree_;
   std::vector<std::int64_t> susceptible_by_type_;
+  double weighted_susceptible_ = 0.0;  // weighted_susceptible()
   // The patch system and per-group bookkeeping.
   PatchSystem patches_;
   bool track_groups_ = false;                  // several groups: per-group pool counts kept

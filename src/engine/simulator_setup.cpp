@@ -33,6 +33,7 @@ void Simulator::init_stratum_counts() {
     if (local_ && n > 0) local_->susceptible_changed(block_of_stratum(st), type_of_stratum(st), n);
     if (use_trees_) refresh_trees(st);
   }
+  weigh_susceptible();
 }
 
 void Simulator::init_groups() {
