@@ -1,9 +1,9 @@
 // Weighted choice among n items whose weights change: a tree of partial sums with
-// 8 children per node, the 8 children of a node in one 64-byte cache line, so an
-// update or a descent over 65,536 items reads 6 lines instead of the 16 levels
-// (and twice as many lines) of a binary tree. Every update recomputes the sums
-// above the leaf from their children, in a fixed order, so rounding errors never
-// accumulate over a run and integer weights (below 2^53) stay exact.
+// 8 children per node, the 8 children of a node in one 64-byte cache line per
+// lane, so an update or a descent over 65,536 items reads 6 groups instead of the
+// 16 levels of a binary tree. Every update recomputes the sums above the leaf from
+// their children, in a fixed order, so rounding errors never accumulate over a run
+// and integer weights (below 2^53) stay exact.
 //
 // A descent compares u with half sums of each group of eight, without branches,
 // and can start below the root: a weighted choice inside an aligned range of
@@ -11,8 +11,9 @@
 //
 // A tree can carry several lanes: independent weights per item that change
 // together (local preference's susceptible weight and contact rate per block),
-// kept in one tree so that an update walks one path, the lanes of a node side by
-// side. Each lane's sums are exactly those of a one-lane tree of its weights.
+// kept in one tree so that an update walks one path. A child's lanes sit side by
+// side, so an update adds every lane with one vector addition; each lane's sums
+// are exactly those of a one-lane tree of its weights.
 #pragma once
 
 #include <array>
@@ -23,26 +24,48 @@
 
 namespace patchrace::detail {
 
+/// The weights of one item in every lane, as one value: a double, or for two
+/// lanes a vector of two (GCC and Clang vector extension), added in one instruction.
+template <std::size_t Lanes>
+struct LaneVector;
+template <>
+struct LaneVector<1> {
+  using type = double;
+  static double at(type x, std::size_t) { return x; }
+  static type of(const std::array<double, 1>& w) { return w[0]; }
+};
+template <>
+struct LaneVector<2> {
+  typedef double type __attribute__((vector_size(16)));
+  static double at(type x, std::size_t lane) { return x[lane]; }
+  static type of(const std::array<double, 2>& w) { return type{w[0], w[1]}; }
+};
+
 template <std::size_t Lanes>
 class SumTreeLanes {
+
  public:
   static constexpr std::size_t kArity = 8;  // children per node
 
   explicit SumTreeLanes(std::size_t n = 0) : n_(n) {
-    // levels_[0] holds the items; entry j of levels_[l + 1] is the sum of group j
-    // (entries 8j .. 8j + 7) of levels_[l]; the last level is a single group.
+    // Level 0 holds the items; entry j of level l + 1 is the sum of group j
+    // (entries 8j .. 8j + 7) of level l; the last level is a single group.
+    // Levels lie one after another in groups_, from level 0.
     std::size_t count = n;
+    std::size_t at = 0;
     do {
       const std::size_t groups = count > 0 ? (count + kArity - 1) / kArity : 1;
-      levels_.emplace_back(groups);
+      first_group_.push_back(at);
+      at += groups;
       count = groups;
     } while (count > 1);
+    groups_.assign(at, Group{});
   }
 
   [[nodiscard]] std::size_t size() const { return n_; }
-  [[nodiscard]] double total(std::size_t lane = 0) const { return sum(levels_.back()[0], lane); }
+  [[nodiscard]] double total(std::size_t lane = 0) const { return total_[lane]; }
   [[nodiscard]] double weight(std::size_t i, std::size_t lane = 0) const {
-    return levels_[0][i / kArity].v[lane][i % kArity];
+    return lane_of(group(0, i / kArity), lane)[(i % kArity) * Lanes];
   }
 
   /// Sets item i's weight (>= 0) in a one-lane tree. O(log_8 n).
@@ -50,22 +73,23 @@ class SumTreeLanes {
 
   /// Sets item i's weights (>= 0), one per lane. O(log_8 n).
   void set(std::size_t i, const std::array<double, Lanes>& weights) {
-    for (std::size_t k = 0; k < Lanes; ++k) levels_[0][i / kArity].v[k][i % kArity] = weights[k];
-    for (std::size_t l = 1; l < levels_.size(); ++l) {
-      const Group& below = levels_[l - 1][i / kArity];
+    group(0, i / kArity).c[i % kArity] = LaneVector<Lanes>::of(weights);
+    for (std::size_t l = 1; l < levels(); ++l) {
+      const Group& below = group(l - 1, i / kArity);
       i /= kArity;
-      Group& g = levels_[l][i / kArity];
-      for (std::size_t k = 0; k < Lanes; ++k) g.v[k][i % kArity] = sum(below, k);
+      group(l, i / kArity).c[i % kArity] = sum(below);
     }
+    const Lane t = sum(group(levels() - 1, 0));
+    for (std::size_t k = 0; k < Lanes; ++k) total_[k] = at(t, k);
   }
 
   /// Sum of the weights of items [0, i). O(log_8 n).
   [[nodiscard]] double prefix(std::size_t i, std::size_t lane = 0) const {
     if (i >= n_) return total(lane);
     double s = 0.0;
-    for (const auto& level : levels_) {
-      const Group& g = level[i / kArity];
-      for (std::size_t c = 0; c < i % kArity; ++c) s += g.v[lane][c];
+    for (std::size_t l = 0; l < levels(); ++l) {
+      const Group& g = group(l, i / kArity);
+      for (std::size_t c = 0; c < i % kArity; ++c) s += lane_of(g, lane)[c * Lanes];
       i /= kArity;
     }
     return s;
@@ -75,19 +99,19 @@ class SumTreeLanes {
   /// [0, total()): item i with probability weight(i) / total() when u is uniform.
   /// Never returns an item of weight 0 while some item has a positive weight.
   [[nodiscard]] std::size_t find(double u, std::size_t lane = 0) const {
-    return descend({levels_.size(), 0, u}, 0, lane).node;
+    return descend({levels(), 0, u}, 0, lane).node;
   }
 
   /// Items [j * 8^l, (j + 1) * 8^l): the range under node j of level l, l <= levels().
   /// Their summed weight, as the tree holds it (level levels() is the root).
   [[nodiscard]] double subtotal(std::size_t l, std::size_t j, std::size_t lane = 0) const {
-    if (l == levels_.size()) return total(lane);
-    return levels_[l][j / kArity].v[lane][j % kArity];
+    if (l == levels()) return total(lane);
+    return lane_of(group(l, j / kArity), lane)[(j % kArity) * Lanes];
   }
 
   /// Levels of groups above the items: the root is node 0 of level levels(), and
   /// node i of level 0 is item i.
-  [[nodiscard]] std::size_t levels() const { return levels_.size(); }
+  [[nodiscard]] std::size_t levels() const { return first_group_.size(); }
 
   /// A descent under way: at node `node` of level `level`, with `u` in
   /// [0, subtotal(level, node)) left to place under it.
@@ -99,18 +123,18 @@ class SumTreeLanes {
 
   /// Continues a descent from `from` down to level `to` (<= from.level): at level
   /// 0, the item find() would choose under from.node, and what is left of u (in
-  /// about [0, weight(item))). Each level reads one cache line of the lane. In each
-  /// group of eight, three halvings compare u with the same half sums that make
-  /// up the group's sum (see sum()), without branches. A half is entered only with
-  /// a positive sum, so an item of weight 0 is never reached from a positive node;
-  /// when rounding leaves u past a group's sum, the descent keeps to its last
-  /// positive items.
+  /// about [0, weight(item))). Each level reads one group. In each group of eight,
+  /// three halvings compare u with the same half sums that make up the group's sum
+  /// (see sum()), without branches. A half is entered only with a positive sum, so
+  /// an item of weight 0 is never reached from a positive node; when rounding
+  /// leaves u past a group's sum, the descent keeps to its last positive items.
   [[nodiscard]] Position descend(Position from, std::size_t to, std::size_t lane = 0) const {
     std::size_t j = from.node;
     double u = from.u;
     for (std::size_t l = from.level; l-- > to;) {
-      const double* v = levels_[l][j].v[lane];
-      const double pair[4] = {v[0] + v[1], v[2] + v[3], v[4] + v[5], v[6] + v[7]};
+      const double* v = lane_of(group(l, j), lane);  // child c at v[c * Lanes]
+      constexpr std::size_t L = Lanes;
+      const double pair[4] = {v[0] + v[L], v[2 * L] + v[3 * L], v[4 * L] + v[5 * L], v[6 * L] + v[7 * L]};
       const double left = pair[0] + pair[1];
       const double right = pair[2] + pair[3];
       const bool upper = (u >= left) & (right > 0.0);
@@ -119,8 +143,8 @@ class SumTreeLanes {
       const bool second = (u >= pair[p]) & (pair[p + 1] > 0.0);
       u -= second ? pair[p] : 0.0;
       const std::size_t c = 2 * (p + (second ? 1 : 0));
-      const bool odd = (u >= v[c]) & (v[c + 1] > 0.0);
-      u -= odd ? v[c] : 0.0;
+      const bool odd = (u >= v[c * L]) & (v[(c + 1) * L] > 0.0);
+      u -= odd ? v[c * L] : 0.0;
       j = j * kArity + c + (odd ? 1 : 0);
     }
     return {to, j, u};
@@ -129,23 +153,37 @@ class SumTreeLanes {
   /// Hints the processor to fetch the group a descent from node j of level 1
   /// reads (the items j * 8 .. j * 8 + 7), every lane.
   void prefetch_items_under(std::size_t j) const {
-    const Group& g = levels_[0][j];
-    for (std::size_t k = 0; k < Lanes; ++k) detail::prefetch(&g.v[k][0]);
+    const Group& g = group(0, j);
+    for (std::size_t k = 0; k < Lanes; ++k) detail::prefetch(reinterpret_cast<const char*>(&g) + 64 * k);
   }
 
  private:
+  /// One child's weights, a lane per element.
+  using Lane = typename LaneVector<Lanes>::type;
+  static double at(const Lane& x, std::size_t lane) { return LaneVector<Lanes>::at(x, lane); }
   struct alignas(64) Group {
-    double v[Lanes][kArity] = {};  // lane k's children in one cache line
+    Lane c[kArity] = {};  // child c's lanes side by side; Lanes cache lines
   };
 
-  /// The sum of a group's lane, always added in the same order.
-  static double sum(const Group& g, std::size_t lane) {
-    const double* v = g.v[lane];
+  /// Lane `lane` of a group's first child, as doubles (vector types may alias their
+  /// elements): child c's weight in that lane is at offset c * Lanes.
+  static const double* lane_of(const Group& g, std::size_t lane) {
+    return reinterpret_cast<const double*>(&g.c[0]) + lane;
+  }
+
+  [[nodiscard]] const Group& group(std::size_t level, std::size_t j) const { return groups_[first_group_[level] + j]; }
+  [[nodiscard]] Group& group(std::size_t level, std::size_t j) { return groups_[first_group_[level] + j]; }
+
+  /// The sums of a group, every lane at once, always added in the same order.
+  static Lane sum(const Group& g) {
+    const Lane* v = g.c;
     return ((v[0] + v[1]) + (v[2] + v[3])) + ((v[4] + v[5]) + (v[6] + v[7]));
   }
 
   std::size_t n_ = 0;
-  std::vector<std::vector<Group>> levels_;
+  std::vector<Group> groups_;               // every level's groups, level 0 first
+  std::vector<std::size_t> first_group_;    // per level: index of its first group
+  std::array<double, Lanes> total_{};       // the root's sums
 };
 
 using SumTree = SumTreeLanes<1>;
