@@ -7,11 +7,12 @@
 // change probability (weight) of the susceptible hosts in x. All per-block and
 // per-/8 quantities are recomputed from integer counts on every change, and the
 // sums live in SumTrees, so nothing drifts. The blocks of each /8 that holds hosts
-// sit under one node of the block tree (512 leaves per such /8, a /8 having at
-// most 256 /16s), so that a choice inside a /8 descends three levels.
+// have 256 consecutive leaves of the block tree (a /8 has 256 /16s), half of the
+// range under one node, so that a choice inside a /8 descends four levels.
 #pragma once
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <vector>
 
@@ -55,7 +56,8 @@ class LocalPreferenceIndex {
     block_counts_.assign(blocks * stride_, 0);
     susceptible_slash8_.assign(256 * static_cast<std::size_t>(types_), 0);
     scanning_slash8_.assign(256 * static_cast<std::size_t>(links_), 0);
-    block_sums_ = SumTreeLanes<2>(std::max<std::size_t>(slash8_of_slot_.size(), 1) << kLeafBitsPerSlash8);
+    // An even number of slots, so that every slot's half of a node exists.
+    block_sums_ = SumTreeLanes<2>(((slash8_of_slot_.size() + 1) & ~std::size_t{1}) << kLeafBitsPerSlash8);
     per_slash8_ = SumTree(256);
     dirty_flag_.assign(blocks, 0);
   }
@@ -110,12 +112,21 @@ class LocalPreferenceIndex {
 
  private:
   // Leaves of the block tree: slot s (the s-th /8 holding hosts) owns leaves
-  // [s * 512, (s + 1) * 512), one per block of the /8 in order, the rest unused;
-  // they sit under node s of level kSlash8Level.
-  static constexpr int kLeafBitsPerSlash8 = 9;
+  // [s * 256, (s + 1) * 256), one per block of the /8 in order, the rest unused;
+  // they are one half of the range under node s / 2 of level kSlash8Level.
+  static constexpr int kLeafBitsPerSlash8 = 8;
   static constexpr std::size_t kSlash8Level = 3;
-  static_assert(std::size_t{1} << kLeafBitsPerSlash8 ==
+  // A node of level 3 has 512 leaves under it, two /8s; a /8 is four nodes of level 2.
+  static constexpr std::size_t kQuartersPerSlash8 = 4;
+  static_assert(std::size_t{2} << kLeafBitsPerSlash8 ==
                 SumTreeLanes<2>::kArity * SumTreeLanes<2>::kArity * SumTreeLanes<2>::kArity);
+
+  /// The weight-lane sum of nodes [first, first + 4) of level 2, added as a descent
+  /// adds the half of a group: (n0 + n1) + (n2 + n3).
+  [[nodiscard]] double quarter_sum(std::size_t first) const {
+    const auto w = [&](std::size_t k) { return block_sums_.subtotal(2, first + k, kWeightLane); };
+    return (w(0) + w(1)) + (w(2) + w(3));
+  }
 
   [[nodiscard]] std::size_t leaf_of_block(int b) const {
     const std::uint8_t a = block_slash8_[b];
@@ -143,9 +154,17 @@ class LocalPreferenceIndex {
       const auto in_slash8 = per_slash8_.descend({per_slash8_.levels(), 0, rescaled(u, c16, c8) * per_slash8_.total()}, 0);
       const std::size_t a = in_slash8.node;
       const std::size_t slot = slot_of_slash8_[a];
-      const double fraction = std::min(in_slash8.u / per_slash8_.weight(a), kBelowOne);
-      const double w = block_sums_.subtotal(kSlash8Level, slot, kWeightLane);
-      return {{kSlash8Level, slot, std::max(fraction, 0.0) * w}, kWeightLane};
+      const double fraction = std::max(std::min(in_slash8.u / per_slash8_.weight(a), kBelowOne), 0.0);
+      // The slot is one half of the group below node slot / 2: the descent from
+      // that node compares u with the half sums it reads there, so u starts past
+      // the first half for an odd slot, and stays below the first half's sum for
+      // an even one.
+      const std::size_t first = (slot & ~std::size_t{1}) * kQuartersPerSlash8;
+      const double lower = quarter_sum(first);
+      if ((slot & 1) == 0) {
+        return {{kSlash8Level, slot / 2, std::min(fraction * lower, std::nextafter(lower, 0.0))}, kWeightLane};
+      }
+      return {{kSlash8Level, slot / 2, lower + fraction * quarter_sum(first + kQuartersPerSlash8)}, kWeightLane};
     }
     return {{root, 0, rescaled(u, c16 + c8, c_any) * block_sums_.total(kWeightLane)}, kWeightLane};
   }
@@ -240,7 +259,7 @@ class LocalPreferenceIndex {
   // Per block, side by side (one cache line for both when types + links <= 8): the
   // susceptible hosts of each type, then the scanning hosts of each link class.
   std::size_t stride_ = 0;
-  std::vector<std::int64_t> block_counts_;
+  std::vector<std::int32_t> block_counts_;  // at most 65,536 hosts per block
   std::vector<std::int64_t> susceptible_slash8_;  // per (/8, type)
   std::vector<std::int64_t> scanning_slash8_;     // per (/8, link)
   static constexpr std::size_t kWeightLane = 0;   // W_b
