@@ -15,12 +15,14 @@
 #include "engine/divider.hpp"
 #include "engine/event_queue.hpp"
 #include "engine/host_partition.hpp"
+#include "engine/local_preference.hpp"
 #include "engine/next_set.hpp"
 #include "engine/permutation.hpp"
 #include "engine/prefix_index.hpp"
 #include "engine/rng.hpp"
 #include "engine/samplers.hpp"
 #include "engine/sum_tree.hpp"
+#include "engine/worm_model.hpp"
 
 namespace patchrace::detail {
 namespace {
@@ -260,6 +262,47 @@ TEST(AddressPermutation, DependsOnTheKey) {
   int same = 0;
   for (std::uint32_t i = 0; i < 1000; ++i) same += a.forward(i) == b.forward(i);
   EXPECT_LT(same, 5);
+}
+
+// Own-/8 contacts from the hosts of one /8 choose only blocks of that /8, in
+// proportion to their susceptible hosts, whether the /8's slot in the block tree is
+// the first or the second half of a node (five /8s: slots 0 to 4).
+TEST(LocalPreferenceIndex, OwnSlash8ChoicesStayInTheScannersSlash8) {
+  Scenario scenario;
+  const WormModel model(scenario);
+  std::vector<std::uint32_t> address;
+  for (std::uint32_t a = 8; a < 13; ++a) {
+    for (std::uint32_t b = 0; b < 256; b += 3) {
+      for (std::uint32_t h = 0; h <= (a + b) % 5; ++h) address.push_back((a << 24) | (b << 16) | h);
+    }
+  }
+  for (int scanning_slash8 = 8; scanning_slash8 < 13; ++scanning_slash8) {
+    LocalPreferenceIndex index(address, model, {.same_slash8 = 1.0, .same_slash16 = 0.0});
+    std::vector<int> hosts(static_cast<std::size_t>(index.block_count()));
+    for (int b = 0; b < index.block_count(); ++b) {
+      const std::uint32_t end = b + 1 < index.block_count() ? index.first_host(b + 1) : static_cast<std::uint32_t>(address.size());
+      hosts[b] = static_cast<int>(end - index.first_host(b));
+      index.susceptible_changed(b, 0, hosts[b]);
+      if (static_cast<int>(address[index.first_host(b)] >> 24) == scanning_slash8) index.scanning_changed(b, 0, 1);
+    }
+    Rng rng(3, static_cast<std::uint64_t>(scanning_slash8), StreamPurpose::kEngine);
+    std::vector<int> chosen(hosts.size(), 0);
+    constexpr int kDraws = 20000;
+    for (int i = 0; i < kDraws; ++i) {
+      const int b = index.choose_block(rng, 1.0, 1.0, 4294967296.0);
+      ASSERT_EQ(static_cast<int>(address[index.first_host(b)] >> 24), scanning_slash8) << "block " << b;
+      ++chosen[b];
+    }
+    int in_slash8 = 0;
+    for (int b = 0; b < index.block_count(); ++b) {
+      if (static_cast<int>(address[index.first_host(b)] >> 24) == scanning_slash8) in_slash8 += hosts[b];
+    }
+    for (int b = 0; b < index.block_count(); ++b) {
+      if (static_cast<int>(address[index.first_host(b)] >> 24) != scanning_slash8) continue;
+      const double p = static_cast<double>(hosts[b]) / in_slash8;
+      EXPECT_NEAR(chosen[b], kDraws * p, 5.0 * std::sqrt(kDraws * p * (1 - p)) + 1) << "block " << b;
+    }
+  }
 }
 
 TEST(EventQueue, OrdersByTimeThenKindThenId) {
