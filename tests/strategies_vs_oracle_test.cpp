@@ -212,6 +212,31 @@ TEST(StrategiesVsOracle, AgreesUnderLocalPreference) {
   expect_agreement(e, Probes::kCompare);
 }
 
+// The same preference on 10.16.0.0/14 with hosts in the first /19 of each of its four
+// /16s, of two types ("b", 40 %, infected by a third of the exploits and crashed for
+// 5 s by the others) and two link classes (half held to 10 probes/s): each block's
+// weights then sum over types and link classes.
+TEST(StrategiesVsOracle, AgreesUnderLocalPreferenceWithHostTypesAndLinkClasses) {
+  Scenario s = space("local-preference-types", 0x0A100000, 14, 1200);
+  for (std::uint32_t b = 16; b < 20; ++b) {
+    for (const Prefix& p : {Prefix{(10u << 24) | (b << 16) | 0x2000, 19}, Prefix{(10u << 24) | (b << 16) | 0x4000, 18},
+                            Prefix{(10u << 24) | (b << 16) | 0x8000, 17}}) {
+      s.worm.excluded.push_back(p);  // keeps 10.b.0.0/19
+    }
+  }
+  s.population.types = {{"a", 0.6}, {"b", 0.4}};
+  s.worm.exploits = {{.type = "b", .success = 1.0 / 3.0, .on_failure = FailureOutcome::kCrash, .downtime = 5.0}};
+  s.worm.strategy = ScanStrategy::kLocalPreference;
+  s.worm.local_preference = {.same_slash8 = 0.3, .same_slash16 = 0.5};
+  s.worm.scan_rate = 40.0;
+  s.worm.bandwidth = {.enabled = true, .probe_bytes = 404, .links = {{0.5, 1e6}, {0.5, 8.0 * 404 * 10}}, .capacity = 0.0};
+  s.worm.initial_infected = 2;
+  s.run.duration = 60.0;
+  s.run.report_interval = 2.0;
+  const Ensembles e = run_both(s, 300);
+  expect_agreement(e, Probes::kCompare);
+}
+
 // A space smaller than a /16 (10.1.64.0/18): own /16 picks land in the space only a
 // quarter of the time, own /8 picks almost never.
 TEST(StrategiesVsOracle, AgreesUnderLocalPreferenceOnASpaceSmallerThanItsSlash16) {

@@ -6,14 +6,23 @@
 // with R_x the summed scan rate of the scanning hosts in x and W_x the summed
 // change probability (weight) of the susceptible hosts in x. All per-block and
 // per-/8 quantities are recomputed from integer counts on every change, and the
-// sums live in SumTrees, so nothing drifts. The blocks of each /8 that holds hosts
-// have 256 consecutive leaves of the block tree (a /8 has 256 /16s), half of the
-// range under one node, so that a choice inside a /8 descends four levels.
+// sums live in SumTrees, so nothing drifts.
+//
+// Blocks are leaves: the blocks of each /8 that holds hosts have 256 consecutive
+// leaves (a /8 has 256 /16s), and each leaf its counts, 64-byte aligned in leaf
+// order. A leaf's weights are computed from its counts whenever they are needed:
+// the tree (block_sums_) holds the sums of groups of eight leaves, so that a choice
+// reads the counts line of the chosen group and no line of leaf sums besides. A
+// /8's 32 groups are half of the range under a node of the tree's second level, so
+// a choice inside a /8 descends from there.
 #pragma once
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdint>
+#include <memory>
+#include <new>
 #include <vector>
 
 #include "engine/prefetch.hpp"
@@ -28,8 +37,7 @@ class LocalPreferenceIndex {
   /// `address`: sorted host addresses. Blocks are the /16s that hold hosts.
   LocalPreferenceIndex(const std::vector<std::uint32_t>& address, const WormModel& model,
                        const LocalPreferenceSpec& spec)
-      : model_(&model),
-        p16_(spec.same_slash16),
+      : p16_(spec.same_slash16),
         p8_(spec.same_slash8),
         p_any_(1.0 - spec.same_slash8 - spec.same_slash16),
         types_(model.type_count()),
@@ -53,11 +61,17 @@ class LocalPreferenceIndex {
       slash8_of_slot_.push_back(static_cast<std::uint8_t>(a));
     }
     stride_ = static_cast<std::size_t>(types_ + links_);
-    block_counts_.assign(blocks * stride_, 0);
+    // An even number of slots, so that every slot's half of a node exists.
+    const std::size_t leaves = ((slash8_of_slot_.size() + 1) & ~std::size_t{1}) << kLeafBitsPerSlash8;
+    const std::size_t counts = leaves * stride_;
+    counts_.reset(static_cast<std::int32_t*>(::operator new[](counts * sizeof(std::int32_t), std::align_val_t{64})));
+    std::fill_n(counts_.get(), counts, 0);
+    counts_size_ = counts;
+    for (int t = 0; t < types_; ++t) type_weight_.push_back(model.weight(t));
+    for (int l = 0; l < links_; ++l) link_rate_.push_back(model.link_rate(l));
     susceptible_slash8_.assign(256 * static_cast<std::size_t>(types_), 0);
     scanning_slash8_.assign(256 * static_cast<std::size_t>(links_), 0);
-    // An even number of slots, so that every slot's half of a node exists.
-    block_sums_ = SumTreeLanes<2>(((slash8_of_slot_.size() + 1) & ~std::size_t{1}) << kLeafBitsPerSlash8);
+    block_sums_ = SumTreeLanes<2>(leaves / kGroup);
     per_slash8_ = SumTree(256);
     dirty_flag_.assign(blocks, 0);
   }
@@ -76,14 +90,14 @@ class LocalPreferenceIndex {
 
   /// A susceptible host of `type` in `block` appeared (+1) or left (-1).
   void susceptible_changed(int block, int type, int delta) {
-    block_counts_[static_cast<std::size_t>(block) * stride_ + type] += delta;
+    counts_[leaf_of_block(block) * stride_ + type] += delta;
     susceptible_slash8_[static_cast<std::size_t>(block_slash8_[block]) * types_ + type] += delta;
     mark(block);
   }
 
   /// A scanning host of link class `link` in `block` started (+1) or stopped (-1).
   void scanning_changed(int block, int link, int delta) {
-    block_counts_[static_cast<std::size_t>(block) * stride_ + types_ + link] += delta;
+    counts_[leaf_of_block(block) * stride_ + types_ + link] += delta;
     scanning_slash8_[static_cast<std::size_t>(block_slash8_[block]) * links_ + link] += delta;
     mark(block);
   }
@@ -103,11 +117,17 @@ class LocalPreferenceIndex {
   int choose_block(Rng& rng, double sent, double weight, double allowed_space) {
     flush();
     const Start start = start_for(rng.uniform(), sent, weight, allowed_space);
-    // One level above the items the group of eight blocks is known: what a contact
-    // in any of them reads is fetched alongside the group's sums.
-    const auto group = block_sums_.descend(start.at, 1, start.lane);
-    prefetch_group(group.node);
-    return block_of_leaf(block_sums_.descend(group, 0, start.lane).node);
+    // One level above the groups, the eight groups (64 leaves) the choice is among
+    // are known: their counts are fetched alongside the groups' sums.
+    const auto above = block_sums_.descend(start.at, 1, start.lane);
+    prefetch_groups_under(above.node);
+    auto in_group = block_sums_.descend(above, 0, start.lane);
+    const std::size_t first_leaf = in_group.node * kGroup;
+    prefetch_blocks_at(first_leaf);
+    double weights[kGroup];
+    lane_weights(first_leaf, start.lane, weights);
+    const std::size_t c = choose_child<1>(weights, in_group.u);
+    return block_of_leaf(first_leaf + c);
   }
 
  private:
@@ -115,16 +135,17 @@ class LocalPreferenceIndex {
   // [s * 256, (s + 1) * 256), one per block of the /8 in order, the rest unused;
   // they are one half of the range under node s / 2 of level kSlash8Level.
   static constexpr int kLeafBitsPerSlash8 = 8;
-  static constexpr std::size_t kSlash8Level = 3;
-  // A node of level 3 has 512 leaves under it, two /8s; a /8 is four nodes of level 2.
+  static constexpr std::size_t kGroup = SumTreeLanes<2>::kArity;  // leaves per item of the tree
+  static constexpr std::size_t kSlash8Level = 2;
+  // A node of level 2 has 64 groups (512 leaves) under it, two /8s; a /8 is four
+  // nodes of level 1.
   static constexpr std::size_t kQuartersPerSlash8 = 4;
-  static_assert(std::size_t{2} << kLeafBitsPerSlash8 ==
-                SumTreeLanes<2>::kArity * SumTreeLanes<2>::kArity * SumTreeLanes<2>::kArity);
+  static_assert(std::size_t{2} << kLeafBitsPerSlash8 == kGroup * kGroup * kGroup);
 
-  /// The weight-lane sum of nodes [first, first + 4) of level 2, added as a descent
+  /// The weight-lane sum of nodes [first, first + 4) of level 1, added as a descent
   /// adds the half of a group: (n0 + n1) + (n2 + n3).
   [[nodiscard]] double quarter_sum(std::size_t first) const {
-    const auto w = [&](std::size_t k) { return block_sums_.subtotal(2, first + k, kWeightLane); };
+    const auto w = [&](std::size_t k) { return block_sums_.subtotal(1, first + k, kWeightLane); };
     return (w(0) + w(1)) + (w(2) + w(3));
   }
 
@@ -162,32 +183,44 @@ class LocalPreferenceIndex {
       const std::size_t first = (slot & ~std::size_t{1}) * kQuartersPerSlash8;
       const double lower = quarter_sum(first);
       if ((slot & 1) == 0) {
-        return {{kSlash8Level, slot / 2, std::min(fraction * lower, std::nextafter(lower, 0.0))}, kWeightLane};
+        return {{kSlash8Level, slot / 2, std::min(fraction * lower, below(lower))}, kWeightLane};
       }
       return {{kSlash8Level, slot / 2, lower + fraction * quarter_sum(first + kQuartersPerSlash8)}, kWeightLane};
     }
     return {{root, 0, rescaled(u, c16 + c8, c_any) * block_sums_.total(kWeightLane)}, kWeightLane};
   }
   static constexpr double kBelowOne = 1.0 - 0x1p-53;
+  /// The largest double below x > 0 (0 for x = 0).
+  static double below(double x) {
+    return x > 0.0 ? std::bit_cast<double>(std::bit_cast<std::uint64_t>(x) - 1) : 0.0;
+  }
   /// (u - from) / width, in [0, 1).
   static double rescaled(double u, double from, double width) { return std::min((u - from) / width, kBelowOne); }
 
-  /// Hints the processor to fetch, for the blocks of leaves [8j, 8j + 8), their
-  /// sums in every lane, first hosts, /8s, counts and change flags: what a contact in
-  /// one of them reads and changes in this index.
-  void prefetch_group(std::size_t j) const {
+  /// Hints the processor to fetch what a choice among the groups under node j of
+  /// level 1 reads: those groups' sums and the counts of their 64 leaves.
+  void prefetch_groups_under(std::size_t j) const {
     block_sums_.prefetch_items_under(j);
-    const std::size_t leaf = j * SumTreeLanes<2>::kArity;
+    constexpr std::size_t kCountsPerLine = 64 / sizeof(std::int32_t);
+    const std::size_t first = j * kGroup * kGroup * stride_;
+    if (stride_ == 2) {  // eight lines, one per group
+      const std::int32_t* c = counts_.get() + first;
+      for (std::size_t k = 0; k < kGroup; ++k) detail::prefetch(c + k * kCountsPerLine);
+      return;
+    }
+    const std::size_t end = std::min(first + kGroup * kGroup * stride_, counts_size_);
+    for (std::size_t i = first; i < end; i += kCountsPerLine) detail::prefetch(&counts_[i]);
+  }
+
+  /// Hints the processor to fetch what a contact in one of the blocks of leaves
+  /// [leaf, leaf + 8) reads and changes here besides the counts: its first host,
+  /// /8 and change flag.
+  void prefetch_blocks_at(std::size_t leaf) const {
     if (!leaf_is_block(leaf)) return;
     const std::size_t b = static_cast<std::size_t>(block_of_leaf(leaf));
     detail::prefetch(&block_first_host_[b]);
     detail::prefetch(&dirty_flag_[b]);
     detail::prefetch(&block_slash8_[b]);
-    // The counts of eight blocks: two lines when a block has two counts.
-    const std::size_t first = b * stride_;
-    const std::size_t last = std::min(first + SumTreeLanes<2>::kArity * stride_, block_counts_.size()) - 1;
-    detail::prefetch(&block_counts_[first]);
-    detail::prefetch(&block_counts_[last]);
   }
 
   /// Whether a leaf of the block tree stands for a block (and is not one of a /8's
@@ -212,43 +245,75 @@ class LocalPreferenceIndex {
     dirty_.clear();
   }
 
-  [[nodiscard]] double block_weight(int b) const {
-    double w = 0.0;
-    for (int t = 0; t < types_; ++t) {
-      w += model_->weight(t) * static_cast<double>(block_counts_[static_cast<std::size_t>(b) * stride_ + t]);
+  /// The weights of leaves [first, first + 8) (first a multiple of 8), both lanes:
+  /// W_b, the summed weight of the leaf's susceptible hosts, and R_b W_b.
+  void leaf_weights(std::size_t first, double (&weights)[kGroup][2]) const {
+    const std::int32_t* c = counts_.get() + first * stride_;
+    if (stride_ == 2) {  // one host type, one link class: the same products, written out
+      for (std::size_t k = 0; k < kGroup; ++k) {
+        const double w = type_weight_[0] * static_cast<double>(c[2 * k]);
+        weights[k][kWeightLane] = w;
+        weights[k][kContactLane] = w * (link_rate_[0] * static_cast<double>(c[2 * k + 1]));
+      }
+      return;
     }
-    return w;
-  }
-  [[nodiscard]] double block_rate(int b) const {
-    double r = 0.0;
-    for (int c = 0; c < links_; ++c) {
-      r += model_->link_rate(c) * static_cast<double>(block_counts_[static_cast<std::size_t>(b) * stride_ + types_ + c]);
+    for (std::size_t k = 0; k < kGroup; ++k, c += stride_) {
+      double w = 0.0;
+      for (int t = 0; t < types_; ++t) w += type_weight_[t] * static_cast<double>(c[t]);
+      double r = 0.0;
+      for (int l = 0; l < links_; ++l) r += link_rate_[l] * static_cast<double>(c[types_ + l]);
+      weights[k][kWeightLane] = w;
+      weights[k][kContactLane] = w * r;
     }
-    return r;
   }
+
+  /// The weights of leaves [first, first + 8) in one lane, as leaf_weights() gives them.
+  void lane_weights(std::size_t first, std::size_t lane, double (&weights)[kGroup]) const {
+    if (stride_ == 2) {
+      const std::int32_t* c = counts_.get() + first * 2;
+      if (lane == kWeightLane) {
+        for (std::size_t k = 0; k < kGroup; ++k) weights[k] = type_weight_[0] * static_cast<double>(c[2 * k]);
+      } else {
+        for (std::size_t k = 0; k < kGroup; ++k) {
+          weights[k] = (type_weight_[0] * static_cast<double>(c[2 * k])) * (link_rate_[0] * static_cast<double>(c[2 * k + 1]));
+        }
+      }
+      return;
+    }
+    double both[kGroup][2];
+    leaf_weights(first, both);
+    for (std::size_t k = 0; k < kGroup; ++k) weights[k] = both[k][lane];
+  }
+
+  /// Frees the counts (allocated 64-byte aligned).
+  struct AlignedFree {
+    void operator()(std::int32_t* p) const { ::operator delete[](p, std::align_val_t{64}); }
+  };
+
   [[nodiscard]] double slash8_weight(std::size_t a) const {
     double w = 0.0;
     for (int t = 0; t < types_; ++t) {
-      w += model_->weight(t) * static_cast<double>(susceptible_slash8_[a * types_ + t]);
+      w += type_weight_[t] * static_cast<double>(susceptible_slash8_[a * types_ + t]);
     }
     return w;
   }
   [[nodiscard]] double slash8_rate(std::size_t a) const {
     double r = 0.0;
     for (int c = 0; c < links_; ++c) {
-      r += model_->link_rate(c) * static_cast<double>(scanning_slash8_[a * links_ + c]);
+      r += link_rate_[c] * static_cast<double>(scanning_slash8_[a * links_ + c]);
     }
     return r;
   }
 
   void refresh(int block) {
-    const double w = block_weight(block);
-    block_sums_.set(leaf_of_block(block), {w, w * block_rate(block)});
+    const std::size_t group = leaf_of_block(block) / kGroup;
+    double weights[kGroup][2];
+    leaf_weights(group * kGroup, weights);
+    block_sums_.set(group, {sum_of_eight<2>(&weights[0][kWeightLane]), sum_of_eight<2>(&weights[0][kContactLane])});
     const std::size_t a = block_slash8_[block];
     per_slash8_.set(a, slash8_weight(a) * slash8_rate(a));
   }
 
-  const WormModel* model_;
   double p16_, p8_, p_any_;
   int types_, links_;
   std::vector<std::uint32_t> block_first_host_;   // first host of each block (hosts sorted)
@@ -256,15 +321,19 @@ class LocalPreferenceIndex {
   std::vector<std::uint32_t> slash8_first_block_; // blocks of /8 a: [first[a], first[a+1])
   std::vector<std::uint32_t> slot_of_slash8_;     // per /8 holding hosts: its slot in the block tree
   std::vector<std::uint8_t> slash8_of_slot_;      // the /8 of each slot
-  // Per block, side by side (one cache line for both when types + links <= 8): the
-  // susceptible hosts of each type, then the scanning hosts of each link class.
+  // Per leaf, side by side (eight leaves in a cache line when types + links = 2):
+  // the susceptible hosts of each type, then the scanning hosts of each link class
+  // (at most 65,536 each); zero for the leaves that are no block.
   std::size_t stride_ = 0;
-  std::vector<std::int32_t> block_counts_;  // at most 65,536 hosts per block
+  std::unique_ptr<std::int32_t[], AlignedFree> counts_;
+  std::size_t counts_size_ = 0;
+  std::vector<double> type_weight_;  // per host type: the model's weight
+  std::vector<double> link_rate_;    // per link class: the model's scan rate
   std::vector<std::int64_t> susceptible_slash8_;  // per (/8, type)
   std::vector<std::int64_t> scanning_slash8_;     // per (/8, link)
   static constexpr std::size_t kWeightLane = 0;   // W_b
   static constexpr std::size_t kContactLane = 1;  // R_b W_b
-  SumTreeLanes<2> block_sums_;  // per block (leaf_of_block), in one tree (both change together)
+  SumTreeLanes<2> block_sums_;  // per group of eight leaves: their summed weights, both lanes
   SumTree per_slash8_;   // R_a W_a
   std::vector<int> dirty_;                 // blocks whose sums are out of date
   std::vector<std::uint8_t> dirty_flag_;   // per block: listed in dirty_
