@@ -86,7 +86,7 @@ class SumTreeLanes {
     std::size_t at = 0;
     do {
       const std::size_t groups = count > 0 ? (count + kArity - 1) / kArity : 1;
-      first_group_.push_back(at);
+      first_group_[levels_++] = at;
       at += groups;
       count = groups;
     } while (count > 1);
@@ -142,7 +142,7 @@ class SumTreeLanes {
 
   /// Levels of groups above the items: the root is node 0 of level levels(), and
   /// node i of level 0 is item i.
-  [[nodiscard]] std::size_t levels() const { return first_group_.size(); }
+  [[nodiscard]] std::size_t levels() const { return levels_; }
 
   /// A descent under way: at node `node` of level `level`, with `u` in
   /// [0, subtotal(level, node)) left to place under it.
@@ -198,7 +198,9 @@ class SumTreeLanes {
 
   std::size_t n_ = 0;
   std::vector<Group> groups_;               // every level's groups, level 0 first
-  std::vector<std::size_t> first_group_;    // per level: index of its first group
+  // Per level: index of its first group in groups_ (at most 22 levels: n < 2^64).
+  std::array<std::size_t, 22> first_group_{};
+  std::size_t levels_ = 0;
   std::array<double, Lanes> total_{};       // the root's sums
 };
 
