@@ -239,7 +239,7 @@ TEST(SumTree, AgreesWithALinearScanOverManyLevels) {
 }
 
 TEST(AddressPermutation, IsABijectionWithItsInverse) {
-  for (int bits : {0, 1, 7, 12, 16}) {
+  for (int bits : {0, 1, 2, 3, 7, 12, 16, 19}) {
     AddressPermutation p(12345, bits);
     std::vector<bool> seen(std::size_t{1} << bits, false);
     for (std::uint32_t i = 0; i < (1u << bits); ++i) {
