@@ -63,7 +63,7 @@ class ArrivalQueue {
   /// are not shown). A hint for prefetching; valid until the next push or pop.
   [[nodiscard]] std::span<const Entry> upcoming() {
     settle();
-    return {run_.data() + run_begin_, run_.size() - run_begin_};
+    return {run_next(), run_end()};
   }
 
   /// Adds an arrival at `time`. `time` should not precede the last time taken (a
@@ -77,7 +77,7 @@ class ArrivalQueue {
   Entry pop() {
     settle();
     --size_;
-    const bool from_run = run_begin_ < run_.size();
+    const bool from_run = run_next() != run_end();
     if (from_run && (early_.empty() || !earlier(early_.front(), run_[run_begin_]))) return run_[run_begin_++];
     std::pop_heap(early_.begin(), early_.end(), kLater);
     const Entry e = early_.back();
@@ -114,7 +114,7 @@ class ArrivalQueue {
   static constexpr auto kLater = [](const Entry& a, const Entry& b) { return earlier(b, a); };
 
   [[nodiscard]] const Entry* earliest() const {
-    const Entry* r = run_begin_ < run_.size() ? &run_[run_begin_] : nullptr;
+    const Entry* r = run_next() != run_end() ? run_next() : nullptr;
     if (early_.empty()) return r;
     return r == nullptr || earlier(early_.front(), *r) ? &early_.front() : r;
   }
@@ -198,7 +198,7 @@ class ArrivalQueue {
     // the run's last arrival (a new window can start while arrivals of the previous
     // one are still in the run).
     const std::size_t b = bucket_of(e.time);
-    if (b < taken_ || (run_begin_ < run_.size() && earlier(e, run_.back()))) {
+    if (b < taken_ || (run_next() != run_end() && earlier(e, run_.back()))) {
       early_.push_back(e);
       std::push_heap(early_.begin(), early_.end(), kLater);
     } else {
@@ -208,8 +208,14 @@ class ArrivalQueue {
 
   /// Makes the run hold at least kLookahead arrivals, or all that are not behind it.
   void settle() {
-    if (run_.size() - run_begin_ < kLookahead) refill();
+    // In bytes: the entries' count would take a division by sizeof(Entry).
+    const auto bytes = reinterpret_cast<const char*>(run_end()) - reinterpret_cast<const char*>(run_next());
+    if (bytes < static_cast<std::ptrdiff_t>(kLookahead * sizeof(Entry))) refill();
   }
+
+  /// The run's first arrival not yet taken, and its end.
+  [[nodiscard]] const Entry* run_next() const { return run_.data() + run_begin_; }
+  [[nodiscard]] const Entry* run_end() const { return std::to_address(run_.end()); }
 
   [[gnu::noinline]] void refill() {
     if (run_begin_ > 0) {  // drop the taken prefix
