@@ -88,6 +88,15 @@ class LocalPreferenceIndex {
     return static_cast<int>(it - block_first_host_.begin()) - 1;
   }
 
+  /// Susceptible hosts of `type` in `block`.
+  [[nodiscard]] std::uint32_t susceptible(int block, int type) const {
+    return static_cast<std::uint32_t>(counts_[leaf_of_block(block) * stride_ + type]);
+  }
+
+  /// Recomputes the sums of the blocks changed since the last query now (each
+  /// query does so first).
+  void update_sums() { flush(); }
+
   /// A susceptible host of `type` in `block` appeared (+1) or left (-1).
   void susceptible_changed(int block, int type, int delta) {
     counts_[leaf_of_block(block) * stride_ + type] += delta;

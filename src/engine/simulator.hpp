@@ -192,6 +192,12 @@ class Simulator {
     return host;
   }
   [[gnu::always_inline]] void moved(std::uint32_t host, int st, int from, int to) {
+    counts_moved(st, from, to);
+    host_moved(host, st, from, to);
+  }
+  /// The part of a move's bookkeeping that does not depend on which host moved nor
+  /// read the partition: the susceptible counts by type and by block.
+  [[gnu::always_inline]] void counts_moved(int st, int from, int to) {
     const bool was = is_susceptible_pool(from);
     const bool is = is_susceptible_pool(to);
     if (was != is) {
@@ -201,6 +207,10 @@ class Simulator {
       weigh_susceptible();
       if (local_) local_->susceptible_changed(block_of_stratum(st), type, delta);
     }
+  }
+  /// The rest, once the partition has moved `host`: per-stratum trees, per-group
+  /// counts, patch counts.
+  [[gnu::always_inline]] void host_moved(std::uint32_t host, int st, int from, int to) {
     if (use_trees_) refresh_trees(st);
     if (track_groups_) {
       const int g = patches_.group_of(host);
@@ -383,7 +393,7 @@ class Simulator {
     const std::uint64_t word = target_words_[k];
     draw_target(k);
     const auto i = static_cast<std::uint32_t>(sample_index_from(word, rng_, susceptible_in(type)));
-    reach_susceptible(type, type, 0, i, t);
+    reach_susceptible(type, type, i, t);
   }
 
   /// Draws the random numbers of the contact kLookahead contacts ahead, into slot
@@ -415,22 +425,23 @@ class Simulator {
     return type;
   }
 
-  /// A contact reaches susceptible host `index` of stratum `st` (host type `type`,
-  /// /16 block `block`; 0 without local preference): it crashes it (a failed exploit
-  /// with a crash outcome, in proportion to the type's weights) or infects it.
-  void reach_susceptible(int st, int type, int block, std::uint32_t index, double t) {
+  /// A contact reaches susceptible host `index` of stratum `st` (host type `type`):
+  /// it crashes it (a failed exploit with a crash outcome, in proportion to the
+  /// type's weights) or infects it.
+  void reach_susceptible(int st, int type, std::uint32_t index, double t) {
     if (model_.crash_share(type) > 0.0 && rng_.uniform() * model_.weight(type) >= model_.success(type)) {
       crash_at(st, index, t);
       return;
     }
     const std::uint32_t host = move_at(st, kSusceptible, index, kInfected);
     infected_one(host, t);
-    scanning_changed_in(block, model_.link_of(hosts_, host), +1);
+    scanning_changed_in(0, model_.link_of(hosts_, host), +1);
     count_infection(t);
   }
 
   /// A contact by local-preference scanning: the block by the three components,
-  /// the type in proportion to its weight there, the host uniformly.
+  /// the type in proportion to its weight there, the host uniformly. The counts
+  /// come from the index (the same as the partition's, which are fetched meanwhile).
   void contact_local(double t, double sent) {
     const int block = local_->choose_block(rng_, sent, weighted_susceptible(), model_.allowed_space());
     const int types = model_.type_count();
@@ -438,18 +449,43 @@ class Simulator {
     int type = 0;
     if (types > 1) {
       double total = 0.0;
-      for (int k = 0; k < types; ++k) total += model_.weight(k) * susceptible_in(block * types + k);
+      for (int k = 0; k < types; ++k) total += model_.weight(k) * local_->susceptible(block, k);
       double u = rng_.uniform() * total;
       for (; type + 1 < types; ++type) {
-        const double w = model_.weight(type) * susceptible_in(block * types + type);
+        const double w = model_.weight(type) * local_->susceptible(block, type);
         if (u < w) break;
         u -= w;
       }
     }
-    const int st = block * types + type;
-    const std::uint32_t n = susceptible_in(st);
+    const std::uint32_t n = local_->susceptible(block, type);
     if (n == 0) return;  // unreachable: blocks are chosen by positive weight
-    reach_susceptible(st, type, block, static_cast<std::uint32_t>(sample_index(rng_, n)), t);
+    const int st = block * types + type;
+    const auto index = static_cast<std::uint32_t>(sample_index(rng_, n));
+    pools_.prefetch(st, kSusceptible, index);  // in a large block, past the lines fetched above
+    reach_in_block(st, type, block, index, t);
+  }
+
+  /// reach_susceptible() for local preference, in another order: the counts and the
+  /// index's sums change first (with one link class, nothing there depends on which
+  /// host moves), so that the partition's lines for the move, fetched when the block
+  /// was chosen, arrive while the sums are recomputed.
+  void reach_in_block(int st, int type, int block, std::uint32_t index, double t) {
+    const bool crash =
+        model_.crash_share(type) > 0.0 && rng_.uniform() * model_.weight(type) >= model_.success(type);
+    const int to = crash ? kOffline : kInfected;
+    const bool one_link = model_.link_count() == 1;
+    counts_moved(st, kSusceptible, to);
+    if (!crash && one_link) scanning_changed_in(block, 0, +1);
+    if (one_link) local_->update_sums();
+    const std::uint32_t host = pools_.move_at(st, kSusceptible, index, to);
+    host_moved(host, st, kSusceptible, to);
+    if (crash) {
+      crashed(host, type, t);
+      return;
+    }
+    infected_one(host, t);
+    if (!one_link) scanning_changed_in(block, model_.link_of(hosts_, host), +1);
+    count_infection(t);
   }
 
   /// Hints the processor to fetch what a contact in local-preference block `block`
