@@ -94,8 +94,16 @@ class LocalPreferenceIndex {
   }
 
   /// Recomputes the sums of the blocks changed since the last query now (each
-  /// query does so first).
-  void update_sums() { flush(); }
+  /// query does so first). Counts change at once; the sums of a changed block are
+  /// recomputed once (an infection changes one block twice: susceptible and
+  /// scanning).
+  void update_sums() {
+    for (int block : dirty_) {
+      refresh(block);
+      dirty_flag_[block] = 0;
+    }
+    dirty_.clear();
+  }
 
   /// A susceptible host of `type` in `block` appeared (+1) or left (-1).
   void susceptible_changed(int block, int type, int delta) {
@@ -114,7 +122,7 @@ class LocalPreferenceIndex {
   /// Rate of contacts that change a host, per unit of delivered share, given the
   /// summed scan rate `sent` and summed susceptible weight `weight` of all hosts.
   [[nodiscard]] double contact_rate(double sent, double weight, double allowed_space) {
-    flush();
+    update_sums();
     return p16_ / 65536.0 * block_sums_.total(kContactLane) + p8_ / 16777216.0 * per_slash8_.total() +
            p_any_ / allowed_space * sent * weight;
   }
@@ -124,7 +132,7 @@ class LocalPreferenceIndex {
   /// the whole choice: rescaled to the chosen component (and to the chosen /8), it
   /// is uniform again for the next step.
   int choose_block(Rng& rng, double sent, double weight, double allowed_space) {
-    flush();
+    update_sums();
     const Start start = start_for(rng.uniform(), sent, weight, allowed_space);
     // One level above the groups, the eight groups (64 leaves) the choice is among
     // are known: their counts are fetched alongside the groups' sums.
@@ -239,30 +247,22 @@ class LocalPreferenceIndex {
     return (leaf & ((std::size_t{1} << kLeafBitsPerSlash8) - 1)) < slash8_first_block_[a + 1] - slash8_first_block_[a];
   }
 
-  /// Counts change at once; the sums of a changed block are recomputed once, at the
-  /// next query (an infection changes one block twice: susceptible and scanning).
+  /// Lists a block whose sums update_sums() must recompute.
   void mark(int block) {
     if (dirty_flag_[block]) return;
     dirty_flag_[block] = 1;
     dirty_.push_back(block);
-  }
-  void flush() {
-    for (int block : dirty_) {
-      refresh(block);
-      dirty_flag_[block] = 0;
-    }
-    dirty_.clear();
   }
 
   /// The weights of leaves [first, first + 8) (first a multiple of 8), both lanes:
   /// W_b, the summed weight of the leaf's susceptible hosts, and R_b W_b.
   void leaf_weights(std::size_t first, double (&weights)[kGroup][2]) const {
     const std::int32_t* c = counts_.get() + first * stride_;
-    if (stride_ == 2) {  // one host type, one link class: the same products, written out
+    if (stride_ == 2) {
       for (std::size_t k = 0; k < kGroup; ++k) {
-        const double w = type_weight_[0] * static_cast<double>(c[2 * k]);
+        const double w = weight_of_pair(c + 2 * k);
         weights[k][kWeightLane] = w;
-        weights[k][kContactLane] = w * (link_rate_[0] * static_cast<double>(c[2 * k + 1]));
+        weights[k][kContactLane] = contact_of_pair(w, c + 2 * k);
       }
       return;
     }
@@ -276,16 +276,24 @@ class LocalPreferenceIndex {
     }
   }
 
+  /// With one host type and one link class (stride 2), a leaf's counts c[0]
+  /// (susceptible) and c[1] (scanning) give W_b and, from W_b, R_b W_b: the sums of
+  /// the general case, written out.
+  [[nodiscard]] double weight_of_pair(const std::int32_t* c) const {
+    return type_weight_[0] * static_cast<double>(c[0]);
+  }
+  [[nodiscard]] double contact_of_pair(double weight, const std::int32_t* c) const {
+    return weight * (link_rate_[0] * static_cast<double>(c[1]));
+  }
+
   /// The weights of leaves [first, first + 8) in one lane, as leaf_weights() gives them.
   void lane_weights(std::size_t first, std::size_t lane, double (&weights)[kGroup]) const {
     if (stride_ == 2) {
       const std::int32_t* c = counts_.get() + first * 2;
       if (lane == kWeightLane) {
-        for (std::size_t k = 0; k < kGroup; ++k) weights[k] = type_weight_[0] * static_cast<double>(c[2 * k]);
+        for (std::size_t k = 0; k < kGroup; ++k) weights[k] = weight_of_pair(c + 2 * k);
       } else {
-        for (std::size_t k = 0; k < kGroup; ++k) {
-          weights[k] = (type_weight_[0] * static_cast<double>(c[2 * k])) * (link_rate_[0] * static_cast<double>(c[2 * k + 1]));
-        }
+        for (std::size_t k = 0; k < kGroup; ++k) weights[k] = contact_of_pair(weight_of_pair(c + 2 * k), c + 2 * k);
       }
       return;
     }

@@ -393,7 +393,7 @@ class Simulator {
     const std::uint64_t word = target_words_[k];
     draw_target(k);
     const auto i = static_cast<std::uint32_t>(sample_index_from(word, rng_, susceptible_in(type)));
-    reach_susceptible(type, type, i, t);
+    reach_susceptible(type, type, 0, i, t);
   }
 
   /// Draws the random numbers of the contact kLookahead contacts ahead, into slot
@@ -425,20 +425,6 @@ class Simulator {
     return type;
   }
 
-  /// A contact reaches susceptible host `index` of stratum `st` (host type `type`):
-  /// it crashes it (a failed exploit with a crash outcome, in proportion to the
-  /// type's weights) or infects it.
-  void reach_susceptible(int st, int type, std::uint32_t index, double t) {
-    if (model_.crash_share(type) > 0.0 && rng_.uniform() * model_.weight(type) >= model_.success(type)) {
-      crash_at(st, index, t);
-      return;
-    }
-    const std::uint32_t host = move_at(st, kSusceptible, index, kInfected);
-    infected_one(host, t);
-    scanning_changed_in(0, model_.link_of(hosts_, host), +1);
-    count_infection(t);
-  }
-
   /// A contact by local-preference scanning: the block by the three components,
   /// the type in proportion to its weight there, the host uniformly. The counts
   /// come from the index (the same as the partition's, which are fetched meanwhile).
@@ -462,30 +448,37 @@ class Simulator {
     const int st = block * types + type;
     const auto index = static_cast<std::uint32_t>(sample_index(rng_, n));
     pools_.prefetch(st, kSusceptible, index);  // in a large block, past the lines fetched above
-    reach_in_block(st, type, block, index, t);
+    reach_susceptible(st, type, block, index, t);
   }
 
-  /// reach_susceptible() for local preference, in another order: the counts and the
-  /// index's sums change first (with one link class, nothing there depends on which
-  /// host moves), so that the partition's lines for the move, fetched when the block
-  /// was chosen, arrive while the sums are recomputed.
-  void reach_in_block(int st, int type, int block, std::uint32_t index, double t) {
-    const bool crash =
-        model_.crash_share(type) > 0.0 && rng_.uniform() * model_.weight(type) >= model_.success(type);
-    const int to = crash ? kOffline : kInfected;
-    const bool one_link = model_.link_count() == 1;
-    counts_moved(st, kSusceptible, to);
-    if (!crash && one_link) scanning_changed_in(block, 0, +1);
-    if (one_link) local_->update_sums();
-    const std::uint32_t host = pools_.move_at(st, kSusceptible, index, to);
-    host_moved(host, st, kSusceptible, to);
-    if (crash) {
-      crashed(host, type, t);
+  /// A contact reaches susceptible host `index` of stratum `st` (host type `type`,
+  /// /16 block `block`; 0 without local preference): it crashes it (a failed exploit
+  /// with a crash outcome, in proportion to the type's weights) or infects it. The
+  /// counts (and local preference's sums) change before the host moves: with one
+  /// link class nothing there depends on which host it is, and the partition's lines
+  /// for the move, fetched earlier, arrive while the sums are recomputed.
+  void reach_susceptible(int st, int type, int block, std::uint32_t index, double t) {
+    if (model_.crash_share(type) > 0.0 && rng_.uniform() * model_.weight(type) >= model_.success(type)) {
+      crashed(move_reached<kOffline>(st, block, index), type, t);
       return;
     }
+    const std::uint32_t host = move_reached<kInfected>(st, block, index);
     infected_one(host, t);
-    if (!one_link) scanning_changed_in(block, model_.link_of(hosts_, host), +1);
+    if (model_.link_count() > 1) scanning_changed_in(block, model_.link_of(hosts_, host), +1);
     count_infection(t);
+  }
+
+  /// The move of reach_susceptible() into pool kTo (a constant, so that the
+  /// partition's move unrolls), counts first; returns the host that moved.
+  template <int kTo>
+  std::uint32_t move_reached(int st, int block, std::uint32_t index) {
+    const bool one_link = model_.link_count() == 1;
+    counts_moved(st, kSusceptible, kTo);
+    if (kTo == kInfected && one_link) scanning_changed_in(block, 0, +1);
+    if (local_ && one_link) local_->update_sums();
+    const std::uint32_t host = pools_.move_at(st, kSusceptible, index, kTo);
+    host_moved(host, st, kSusceptible, kTo);
+    return host;
   }
 
   /// Hints the processor to fetch what a contact in local-preference block `block`
@@ -513,10 +506,6 @@ class Simulator {
     const int st = pools_.stratum_of(host);
     move(host, kOffline);
     crashed(host, type_of_stratum(st), t);
-  }
-  /// The same for susceptible host `index` of stratum `st`: cheaper, as move_at.
-  void crash_at(int st, std::uint32_t index, double t) {
-    crashed(move_at(st, kSusceptible, index, kOffline), type_of_stratum(st), t);
   }
   /// `host`, of `type`, has just crashed at time t: its return is scheduled.
   void crashed(std::uint32_t host, int type, double t) {
