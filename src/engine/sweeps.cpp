@@ -40,14 +40,12 @@ Sweeps::Sweeps(const Scenario& scenario, const WormModel& model, const HostAttri
       keyed[h] = (std::uint64_t{permutation_->inverse(offset)} << 32) | h;
     }
     sort_u64_by_high32(keyed);  // positions are distinct: the same order as a full sort
-    walk_position_.resize(host_count());
-    walk_host_.resize(host_count());
+    walk_steps_.resize(host_count());
     for (std::uint32_t r = 0; r < host_count(); ++r) {
-      walk_position_[r] = static_cast<std::uint32_t>(keyed[r] >> 32);
-      walk_host_[r] = static_cast<std::uint32_t>(keyed[r]);
+      walk_steps_[r] = {static_cast<std::uint32_t>(keyed[r] >> 32), static_cast<std::uint32_t>(keyed[r])};
     }
     walk_ = NextSet(host_count());
-    walk_index_ = PrefixIndex(walk_position_, 0, bits);
+    walk_index_ = PrefixIndex(std::span<const WalkStep>(walk_steps_), 0, bits, kStepPosition);
     if (scenario_.worm.permutation.dormant_after > 0) dormant_.assign(host_count(), false);
   }
   if (!model_.random_targets()) {
@@ -56,9 +54,9 @@ Sweeps::Sweeps(const Scenario& scenario, const WormModel& model, const HostAttri
 }
 
 std::uint64_t Sweeps::walk_rank(std::uint32_t host) const {
-  if (walk_host_.empty()) return host;
+  if (walk_steps_.empty()) return host;
   const std::uint32_t offset = hosts_.address[host] - scenario_.address_space.base;
-  return walk_index_.lower_bound(walk_position_, permutation_->inverse(offset));
+  return first_rank_at_or_after(permutation_->inverse(offset));
 }
 
 void Sweeps::start_scanner(std::uint32_t host, int link, double t, std::uint64_t rank) {
@@ -123,8 +121,12 @@ std::uint64_t Sweeps::next_random_position() {
   // Two steps: the index entry of the position just drawn, then the walk positions
   // the lookup of the one drawn half a ring ago reads, its entry having arrived.
   walk_index_.prefetch_entry(random_positions_[i]);
-  const std::span<const std::uint32_t> positions = walk_position_.empty() ? std::span<const std::uint32_t>(hosts_.address) : walk_position_;
-  walk_index_.prefetch_keys(positions, random_positions_[(i + kRandomAhead / 2) % kRandomAhead]);
+  const std::uint64_t later = random_positions_[(i + kRandomAhead / 2) % kRandomAhead];
+  if (walk_steps_.empty()) {
+    walk_index_.prefetch_keys(std::span<const std::uint32_t>(hosts_.address), later);
+  } else {
+    walk_index_.prefetch_keys(std::span<const WalkStep>(walk_steps_), later);
+  }
   return position;
 }
 

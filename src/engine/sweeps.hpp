@@ -151,20 +151,28 @@ class Sweeps {
  private:
   [[nodiscard]] std::uint32_t host_count() const { return host_count_; }
 
+  /// A permutation walk's step: the host at a rank and its walk position, side by
+  /// side so that an arrival finds both in one cache line.
+  struct WalkStep {
+    std::uint32_t position;
+    std::uint32_t host;
+  };
+  static constexpr auto kStepPosition = &WalkStep::position;
+
   /// Walk position and host of walk rank r.
   [[nodiscard]] std::uint32_t walk_position(std::uint64_t r) const {
-    return walk_position_.empty() ? hosts_.address[r] - scenario_.address_space.base
-                                  : walk_position_[r];
+    return walk_steps_.empty() ? hosts_.address[r] - scenario_.address_space.base : walk_steps_[r].position;
   }
   [[nodiscard]] std::uint32_t walk_host(std::uint64_t r) const {
-    return walk_host_.empty() ? static_cast<std::uint32_t>(r) : walk_host_[r];
+    return walk_steps_.empty() ? static_cast<std::uint32_t>(r) : walk_steps_[r].host;
   }
   /// Walk rank of `host`.
   [[nodiscard]] std::uint64_t walk_rank(std::uint32_t host) const;
 
   /// Walk rank of the first host at or after walk position `position`.
   [[nodiscard]] std::uint64_t first_rank_at_or_after(std::uint64_t position) const {
-    return walk_index_.lower_bound(walk_position_.empty() ? hosts_.address : walk_position_, position);
+    return walk_steps_.empty() ? walk_index_.lower_bound(hosts_.address, position)
+                               : walk_index_.lower_bound(std::span<const WalkStep>(walk_steps_), position, kStepPosition);
   }
 
   /// Where a sweep starts: a walk position and the rank of the first host at or after it.
@@ -233,8 +241,11 @@ class Sweeps {
     if (next.size() > kWalkAhead) {
       const Scanner& s = next[kWalkAhead].record;
       context.prefetch_host(s.self);
-      if (!walk_host_.empty()) detail::prefetch(&walk_host_[s.rank]);
-      detail::prefetch(walk_position_.empty() ? &hosts_.address[s.rank] : &walk_position_[s.rank]);
+      if (walk_steps_.empty()) {
+        detail::prefetch(&hosts_.address[s.rank]);
+      } else {
+        detail::prefetch(&walk_steps_[s.rank]);
+      }
     }
     if (next.size() > kTargetAhead) context.prefetch_host(walk_host(next[kTargetAhead].record.rank));
   }
@@ -256,8 +267,7 @@ class Sweeps {
   std::array<std::uint64_t, kRandomAhead> random_positions_{};  // ring of the next random walk positions
   std::size_t next_random_ = 0;
   std::optional<AddressPermutation> permutation_;
-  std::vector<std::uint32_t> walk_position_;   // permutation: walk position of each rank
-  std::vector<std::uint32_t> walk_host_;       // permutation: host at each rank
+  std::vector<WalkStep> walk_steps_;           // permutation: position and host of each rank
   PrefixIndex walk_index_;                     // first rank at or after a walk position
   std::vector<bool> dormant_;                  // permutation with dormancy: host stopped scanning
   std::vector<std::uint8_t> sweep_epoch_;      // bad patch with sweeps: per host, bumped when it breaks
