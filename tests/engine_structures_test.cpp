@@ -503,6 +503,31 @@ TEST(ArrivalQueue, KeepsTheOrderAcrossManyBucketsAndChunks) {
   EXPECT_TRUE(q.empty());
 }
 
+/// Many arrivals at a few equal times, pushed before any is taken (so none goes
+/// behind the run): at each time they come out in the order they were pushed, also
+/// when a bucket's slot holds more arrivals than insertion sort takes.
+TEST(ArrivalQueue, TakesArrivalsAtEqualTimesFirstInFirstOut) {
+  ArrivalQueue<TestRecord> q;
+  Rng rng(8, 0, StreamPurpose::kTest);
+  const std::uint32_t n = 200000;
+  for (std::uint32_t id = 0; id < n; ++id) {
+    // A quarter at 50 distinct times, the rest spread: slots mix ties and others.
+    const double time = id % 4 == 0 ? static_cast<double>(sample_index(rng, 50)) * 7.0 : rng.uniform() * 350.0;
+    q.push(time, {id, 0});
+  }
+  double last_time = -1.0;
+  std::uint32_t last_id = 0;
+  while (!q.empty()) {
+    const auto e = q.pop();
+    ASSERT_GE(e.time, last_time);
+    if (e.time == last_time) {
+      ASSERT_GT(e.record.id, last_id) << "time " << e.time;
+    }
+    last_time = e.time;
+    last_id = e.record.id;
+  }
+}
+
 TEST(Agenda, OrdersArrivalsAndOtherEventsByTimeThenKindThenId) {
   Agenda a;
   auto scanner = [](std::uint32_t self) {
@@ -597,6 +622,29 @@ TEST(PrefixIndex, AgreesWithBinarySearch) {
     check(0);
     check(space - 1);
     check(space);
+  }
+}
+
+/// Keys that are a field of larger records: the same answers as over the keys alone.
+TEST(PrefixIndex, SearchesAFieldOfRecords) {
+  struct Record {
+    std::uint32_t payload;
+    std::uint32_t key;
+  };
+  Rng rng(6, 0, StreamPurpose::kTest);
+  std::vector<std::uint32_t> keys;
+  for (int i = 0; i < 20000; ++i) keys.push_back(0x0a000000 + static_cast<std::uint32_t>(sample_index(rng, 1 << 20)));
+  std::sort(keys.begin(), keys.end());
+  std::vector<Record> records;
+  for (std::uint32_t key : keys) records.push_back({~key, key});
+  const PrefixIndex plain(keys, 0x0a000000, 20);
+  const auto field = &Record::key;
+  const PrefixIndex projected(std::span<const Record>(records), 0x0a000000, 20, field);
+  for (int k = 0; k < 20000; ++k) {
+    const std::uint64_t offset = sample_index(rng, (1 << 20) + 16);
+    const std::size_t expected = plain.lower_bound(keys, offset);
+    ASSERT_EQ(projected.lower_bound(std::span<const Record>(records), offset, field), expected) << "offset " << offset;
+    projected.prefetch_keys(std::span<const Record>(records), offset);
   }
 }
 

@@ -16,14 +16,16 @@
 // Every arrival in the run or the heap comes no later than every arrival in the
 // buckets not yet taken, which come no later than every arrival in the far list, so
 // arrivals are taken in order of time. Arrivals at equal times (sweeps that share a
-// batch clock meet often) come out in an order fixed by the queue's history: the
-// same for the same pushes and pops, but not a documented one.
+// batch clock meet often) come out first in, first out, except those added behind
+// the run (which come out in an order fixed by the queue's history): the same order
+// for the same pushes and pops.
 #pragma once
 
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <memory>
 #include <span>
@@ -86,7 +88,6 @@ class ArrivalQueue {
   }
 
  private:
-  static constexpr std::uint32_t kNil = std::numeric_limits<std::uint32_t>::max();
   static constexpr std::size_t kSamples = 255;
   static constexpr std::size_t kMaxBuckets = 1024;
   static constexpr std::size_t kEntriesPerBucket = 64;  // aimed at when a window is cut
@@ -97,15 +98,21 @@ class ArrivalQueue {
 
   struct alignas(64) Chunk {
     std::array<Entry, kChunkEntries> entries;  // filled front to back
-    std::uint32_t next;                        // next chunk of the same list, or kNil
+    Chunk* next;                               // next chunk of the same list, or null
   };
 
   /// A list of chunks, appended to at its tail; every chunk but the tail is full.
   /// (The tail's count lives here, so that an append writes one line of the chunk.)
   struct List {
-    std::uint32_t head = kNil;
-    std::uint32_t tail = kNil;
-    std::uint32_t tail_count = 0;  // entries in the tail chunk
+    Chunk* head = nullptr;
+    Chunk* tail = nullptr;
+    std::uint32_t tail_count = kChunkEntries;  // entries in the tail chunk; "full" when there is none
+    std::uint32_t chunks = 0;
+
+    [[nodiscard]] bool empty() const { return head == nullptr; }
+    [[nodiscard]] std::size_t size() const {
+      return chunks == 0 ? 0 : (std::size_t{chunks} - 1) * kChunkEntries + tail_count;
+    }
   };
 
   static bool earlier(const Entry& a, const Entry& b) { return a.time < b.time; }
@@ -119,73 +126,69 @@ class ArrivalQueue {
     return r == nullptr || earlier(early_.front(), *r) ? &early_.front() : r;
   }
 
-  Chunk& chunk(std::uint32_t c) { return blocks_[c / kChunksPerBlock][c % kChunksPerBlock]; }
-
   /// Hints the processor to fetch every line of chunk c (read front to back soon).
-  void prefetch_chunk(std::uint32_t c) {
-    const char* bytes = reinterpret_cast<const char*>(&chunk(c));
+  static void prefetch_chunk(const Chunk* c) {
+    const char* bytes = reinterpret_cast<const char*>(c);
     for (std::size_t offset = 0; offset < sizeof(Chunk); offset += 64) detail::prefetch(bytes + offset);
   }
 
-  std::uint32_t new_chunk() {
+  [[gnu::noinline]] Chunk* new_chunk() {
     if (free_.empty()) {
-      const auto first = static_cast<std::uint32_t>(blocks_.size() * kChunksPerBlock);
       blocks_.push_back(std::make_unique_for_overwrite<Chunk[]>(kChunksPerBlock));
-      for (std::uint32_t c = first + kChunksPerBlock; c-- > first;) free_.push_back(c);
+      Chunk* block = blocks_.back().get();
+      for (std::size_t c = kChunksPerBlock; c-- > 0;) free_.push_back(&block[c]);
     }
-    const std::uint32_t c = free_.back();
+    Chunk* c = free_.back();
     free_.pop_back();
-    chunk(c).next = kNil;
+    c->next = nullptr;
     return c;
   }
 
+  /// Appends e to `list`. A list held in a local variable keeps its tail in
+  /// registers: an entry holds bytes, whose stores may alias any member.
   [[gnu::always_inline]] void append(List& list, const Entry& e) {
-    if (list.tail == kNil || list.tail_count == kChunkEntries) {
-      const std::uint32_t c = new_chunk();
-      if (list.tail == kNil) {
-        list.head = c;
-      } else {
-        chunk(list.tail).next = c;
-      }
+    if (list.tail_count == kChunkEntries) [[unlikely]] {
+      Chunk* c = new_chunk();
+      (list.tail == nullptr ? list.head : list.tail->next) = c;
       list.tail = c;
       list.tail_count = 0;
+      ++list.chunks;
     }
-    chunk(list.tail).entries[list.tail_count++] = e;
+    list.tail->entries[list.tail_count++] = e;
   }
 
   /// Calls f(entry) for every entry of `list` in order.
   template <typename F>
-  void for_each(const List& list, F&& f) {
-    for (std::uint32_t c = list.head; c != kNil;) {
-      const Chunk& k = chunk(c);
-      if (k.next != kNil) prefetch_chunk(k.next);
+  static void for_each(const List& list, F&& f) {
+    for (const Chunk* c = list.head; c != nullptr; c = c->next) {
+      if (c->next != nullptr) prefetch_chunk(c->next);
       const std::size_t count = c == list.tail ? list.tail_count : kChunkEntries;
-      for (std::size_t i = 0; i < count; ++i) f(k.entries[i]);
-      c = k.next;
+      for (std::size_t i = 0; i < count; ++i) f(c->entries[i]);
     }
   }
 
-  /// Calls f(entry) for every entry of `list` in order and frees its chunks.
+  /// Calls f(entry) for every entry of `list` in order, giving each chunk back once
+  /// read: the next chunk taken is then one just read, still in the cache.
   template <typename F>
   void drain(List& list, F&& f) {
-    for (std::uint32_t c = list.head; c != kNil;) {
-      Chunk& k = chunk(c);
-      if (k.next != kNil) prefetch_chunk(k.next);
+    for (Chunk* c = list.head; c != nullptr;) {
+      Chunk* const next = c->next;
+      if (next != nullptr) prefetch_chunk(next);
       const std::size_t count = c == list.tail ? list.tail_count : kChunkEntries;
-      for (std::size_t i = 0; i < count; ++i) f(k.entries[i]);
-      const std::uint32_t next = k.next;
+      for (std::size_t i = 0; i < count; ++i) f(c->entries[i]);
       free_.push_back(c);
       c = next;
     }
     list = List{};
   }
 
-  /// Bucket of `time` inside the window: non-decreasing in time.
-  [[nodiscard]] std::size_t bucket_of(double time) const {
-    const double x = (time - lo_) * inverse_width_;
+  /// Bucket of `time` inside a window starting at `lo` with `inverse_width` buckets
+  /// per second and `last` + 1 buckets: non-decreasing in time.
+  [[nodiscard]] static std::size_t bucket_of(double time, double lo, double inverse_width, std::size_t last) {
+    const double x = (time - lo) * inverse_width;
     if (!(x > 0.0)) return 0;
-    const std::size_t last = buckets_.size() - 1;
-    return x < static_cast<double>(last) ? static_cast<std::size_t>(x) : last;
+    // Through a signed integer: x86 converts doubles to it in one instruction.
+    return x < static_cast<double>(last) ? static_cast<std::size_t>(static_cast<std::int64_t>(x)) : last;
   }
 
   [[gnu::always_inline]] void place(const Entry& e) {
@@ -197,7 +200,7 @@ class ArrivalQueue {
     // Behind the run when its bucket has been taken already or when it precedes
     // the run's last arrival (a new window can start while arrivals of the previous
     // one are still in the run).
-    const std::size_t b = bucket_of(e.time);
+    const std::size_t b = bucket_of(e.time, lo_, inverse_width_, buckets_.size() - 1);
     if (b < taken_ || (run_next() != run_end() && earlier(e, run_.back()))) {
       early_.push_back(e);
       std::push_heap(early_.begin(), early_.end(), kLater);
@@ -223,7 +226,7 @@ class ArrivalQueue {
       run_begin_ = 0;
     }
     while (run_.size() < kLookahead) {
-      while (taken_ < buckets_.size() && buckets_[taken_].head == kNil) ++taken_;
+      while (taken_ < buckets_.size() && buckets_[taken_].empty()) ++taken_;
       if (taken_ == buckets_.size()) {
         // The window is used up: the arrivals behind the run join it (all of them
         // precede the far list), then the next window is cut.
@@ -238,75 +241,95 @@ class ArrivalQueue {
         cut_window();
         continue;
       }
-      take_bucket(buckets_[taken_]);
+      take_bucket(taken_);
       ++taken_;
       // The next buckets will be read soon.
       for (std::size_t b = taken_; b < std::min(taken_ + 2, buckets_.size()); ++b) {
-        if (buckets_[b].head != kNil) prefetch_chunk(buckets_[b].head);
+        if (!buckets_[b].empty()) prefetch_chunk(buckets_[b].head);
       }
     }
   }
 
-  /// Moves the arrivals of `bucket` to the end of the run, sorted by time: a
-  /// counting sort into about one slot per two arrivals, then each slot sorted (by
-  /// insertion when small). A bucket's arrivals fit in the first-level cache.
-  void take_bucket(List& bucket) {
+  /// Moves the arrivals of bucket b to the end of the run, sorted by time: a
+  /// counting sort into about one slot per two arrivals over the bucket's span of
+  /// time, then one pass of insertion sort (which moves arrivals only inside their
+  /// slots), after slots of more than kSmallSlot arrivals have been sorted whole. A
+  /// bucket's arrivals fit in the first-level cache. Stable: arrivals at equal times
+  /// keep the order in which they joined the bucket.
+  void take_bucket(std::size_t b) {
+    List& bucket = buckets_[b];
     const std::size_t first = run_.size();
-    double lo = std::numeric_limits<double>::infinity();
-    double hi = -lo;
-    std::size_t n = 0;
-    for_each(bucket, [&](const Entry& e) {
-      lo = std::min(lo, e.time);
-      hi = std::max(hi, e.time);
-      ++n;
-    });
+    const std::size_t n = bucket.size();
     run_.resize(first + n);
+    Entry* const out = run_.data() + first;
     const std::size_t slots = n / 2;
-    const double span = hi - lo;
-    if (slots < 2 || !(span > 0.0) || !std::isfinite(span)) {
-      std::size_t i = first;
-      drain(bucket, [&](const Entry& e) { run_[i++] = e; });
-      sort_range(first, run_.size());
+    // The slot of a time: the bucket's span cut into equal slots, clamped (the
+    // first bucket can hold times before the window, a single bucket any time).
+    double origin = lo_;
+    double scale = inverse_width_ * static_cast<double>(slots);
+    double offset = static_cast<double>(b) * static_cast<double>(slots);
+    if (buckets_.size() == 1) {
+      double lo = std::numeric_limits<double>::infinity();
+      double hi = -lo;
+      for_each(bucket, [&](const Entry& e) {
+        lo = std::min(lo, e.time);
+        hi = std::max(hi, e.time);
+      });
+      const double span = hi - lo;
+      origin = lo;
+      scale = span > 0.0 && std::isfinite(span) ? static_cast<double>(slots) / span : 0.0;
+      offset = 0.0;
+    }
+    if (slots < 2 || !(scale > 0.0) || !std::isfinite(scale)) {
+      std::size_t i = 0;
+      drain(bucket, [&](const Entry& e) { out[i++] = e; });
+      sort_range(out, out + n);
       return;
     }
-    const double scale = static_cast<double>(slots) / span;
-    auto slot_of = [&](double time) {  // non-decreasing in time
-      const auto k = static_cast<std::size_t>((time - lo) * scale);
-      return k < slots ? k : slots - 1;
+    auto slot_of = [origin, scale, offset, slots](double time) {  // non-decreasing in time
+      const double x = (time - origin) * scale - offset;
+      if (!(x > 0.0)) return std::size_t{0};
+      return x < static_cast<double>(slots - 1) ? static_cast<std::size_t>(static_cast<std::int64_t>(x)) : slots - 1;
     };
-    slot_end_.assign(slots + 1, 0);
-    for_each(bucket, [&](const Entry& e) { ++slot_end_[slot_of(e.time) + 1]; });
-    for (std::size_t k = 0; k < slots; ++k) slot_end_[k + 1] += slot_end_[k];
-    drain(bucket, [&](const Entry& e) { run_[first + slot_end_[slot_of(e.time)]++] = e; });
-    // slot_end_[k] is now the end of slot k (relative to first).
-    std::size_t begin = first;
+    if (slot_end_.size() < slots + 1) slot_end_.resize(slots + 1);
+    std::uint32_t* const end = slot_end_.data();
+    std::memset(end, 0, (slots + 1) * sizeof(std::uint32_t));
+    for_each(bucket, [&](const Entry& e) { ++end[slot_of(e.time) + 1]; });
+    bool large = false;
     for (std::size_t k = 0; k < slots; ++k) {
-      const std::size_t end = first + slot_end_[k];
-      sort_range(begin, end);
-      begin = end;
+      large |= end[k + 1] > kSmallSlot;
+      end[k + 1] += end[k];
     }
+    drain(bucket, [&](const Entry& e) { out[end[slot_of(e.time)]++] = e; });
+    // end[k] is now the end of slot k.
+    if (large) {
+      for (std::size_t k = 0; k < slots; ++k) {
+        const std::uint32_t begin = k == 0 ? 0 : end[k - 1];
+        if (end[k] - begin > kSmallSlot) sort_range(out + begin, out + end[k]);
+      }
+    }
+    insertion_sort(out, out + n);
   }
 
-  /// Sorts run_[begin, end) by time: by insertion when short, not at all when all
-  /// at one time, else by std::sort.
-  void sort_range(std::size_t begin, std::size_t end) {
-    if (end - begin <= 16) {
+  /// Sorts [begin, end) by time, stably: by insertion when short, not at all when
+  /// all at one time, else by std::stable_sort.
+  static void sort_range(Entry* begin, Entry* end) {
+    if (end - begin <= static_cast<std::ptrdiff_t>(kSmallSlot)) {
       insertion_sort(begin, end);
       return;
     }
-    const auto first = run_.begin() + static_cast<std::ptrdiff_t>(begin);
-    const auto last = run_.begin() + static_cast<std::ptrdiff_t>(end);
-    const double time = first->time;
-    if (std::all_of(first, last, [time](const Entry& e) { return e.time == time; })) return;
-    std::sort(first, last, kEarlier);
+    const double time = begin->time;
+    if (std::all_of(begin, end, [time](const Entry& e) { return e.time == time; })) return;
+    std::stable_sort(begin, end, kEarlier);
   }
 
-  void insertion_sort(std::size_t begin, std::size_t end) {
-    for (std::size_t i = begin + 1; i < end; ++i) {
-      const Entry e = run_[i];
-      std::size_t j = i;
-      for (; j > begin && earlier(e, run_[j - 1]); --j) run_[j] = run_[j - 1];
-      run_[j] = e;
+  static void insertion_sort(Entry* begin, Entry* end) {
+    for (Entry* i = begin + 1; i < end; ++i) {
+      if (!earlier(*i, i[-1])) continue;
+      const Entry e = *i;
+      Entry* j = i;
+      for (; j > begin && earlier(e, j[-1]); --j) *j = j[-1];
+      *j = e;
     }
   }
 
@@ -319,11 +342,10 @@ class ArrivalQueue {
     sample_.clear();
     std::size_t index = 0;
     std::size_t wanted = 0;  // index of the next sample: k * n / s for k = sample_.size()
-    for (std::uint32_t c = far_.head; c != kNil && sample_.size() < s; c = chunk(c).next) {
-      const Chunk& k = chunk(c);
+    for (const Chunk* c = far_.head; c != nullptr && sample_.size() < s; c = c->next) {
       const std::size_t count = c == far_.tail ? far_.tail_count : kChunkEntries;
       while (sample_.size() < s && wanted < index + count) {
-        sample_.push_back(k.entries[wanted - index].time);
+        sample_.push_back(c->entries[wanted - index].time);
         wanted = (sample_.size() * n) / s;
       }
       index += count;
@@ -338,14 +360,33 @@ class ArrivalQueue {
     inverse_width_ = buckets > 1 ? static_cast<double>(buckets) / span : 0.0;
     buckets_.assign(buckets, List{});
     taken_ = 0;
+    // Every far arrival comes after the run (which holds no more than the old window),
+    // so it goes to a bucket of the new window or back to the far list. In locals:
+    // the entries' stores could alias the members.
     List old = far_;
-    far_ = List{};
-    far_size_ = 0;
-    drain(old, [&](const Entry& e) { place(e); });
+    List far{};
+    std::size_t far_size = 0;
+    const double lo = lo_;
+    const double hi = hi_;
+    const double inverse_width = inverse_width_;
+    const std::size_t last = buckets - 1;
+    List* const lists = buckets_.data();
+    drain(old, [&](const Entry& e) {
+      if (!(e.time <= hi)) {
+        append(far, e);
+        ++far_size;
+      } else {
+        append(lists[bucket_of(e.time, lo, inverse_width, last)], e);
+      }
+    });
+    far_ = far;
+    far_size_ = far_size;
   }
 
-  std::vector<std::unique_ptr<Chunk[]>> blocks_;  // chunk c lives in block c / kChunksPerBlock
-  std::vector<std::uint32_t> free_;               // free chunks, the last freed last
+  static constexpr std::size_t kSmallSlot = 16;  // slots up to this size are sorted by insertion
+
+  std::vector<std::unique_ptr<Chunk[]>> blocks_;  // the chunks, kChunksPerBlock to a block
+  std::vector<Chunk*> free_;                      // free chunks, the last freed last
   std::vector<List> buckets_;                     // of the window
   std::vector<Entry> run_;                        // [run_begin_, end): the earliest arrivals, sorted
   std::size_t run_begin_ = 0;
@@ -355,7 +396,7 @@ class ArrivalQueue {
   std::size_t taken_ = 0;                         // buckets [0, taken_) have moved into the run
   std::size_t size_ = 0;
   std::vector<double> sample_;                    // far times sampled to cut a window
-  std::vector<std::size_t> slot_end_;             // counting sort of a bucket being taken
+  std::vector<std::uint32_t> slot_end_;           // counting sort of a bucket being taken
   double lo_ = 0.0;                               // window start (seconds)
   double hi_ = -std::numeric_limits<double>::infinity();  // window end, inclusive
   double inverse_width_ = 0.0;                    // buckets per second
