@@ -30,6 +30,7 @@
 #include <memory>
 #include <span>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "engine/prefetch.hpp"
@@ -126,6 +127,19 @@ class ArrivalQueue {
     return r == nullptr || earlier(early_.front(), *r) ? &early_.front() : r;
   }
 
+  /// The far list: its chunks held in order by an array, so that a pass over it can
+  /// fetch chunks well ahead and a sample can go straight to any chunk, where
+  /// following links would wait for each cold chunk in turn.
+  struct FarList {
+    std::vector<Chunk*> chunks;
+    Chunk* tail = nullptr;
+    std::uint32_t tail_count = kChunkEntries;  // entries in the tail chunk; "full" when there is none
+
+    [[nodiscard]] std::size_t size() const {
+      return chunks.empty() ? 0 : (chunks.size() - 1) * kChunkEntries + tail_count;
+    }
+  };
+
   /// Hints the processor to fetch every line of chunk c (read front to back soon).
   static void prefetch_chunk(const Chunk* c) {
     const char* bytes = reinterpret_cast<const char*>(c);
@@ -155,6 +169,15 @@ class ArrivalQueue {
       ++list.chunks;
     }
     list.tail->entries[list.tail_count++] = e;
+  }
+
+  [[gnu::always_inline]] void append(FarList& far, const Entry& e) {
+    if (far.tail_count == kChunkEntries) [[unlikely]] {
+      far.tail = new_chunk();
+      far.chunks.push_back(far.tail);
+      far.tail_count = 0;
+    }
+    far.tail->entries[far.tail_count++] = e;
   }
 
   /// Calls f(entry) for every entry of `list` in order.
@@ -194,7 +217,6 @@ class ArrivalQueue {
   [[gnu::always_inline]] void place(const Entry& e) {
     if (!(e.time <= hi_)) {
       append(far_, e);
-      ++far_size_;
       return;
     }
     // Behind the run when its bucket has been taken already or when it precedes
@@ -237,7 +259,7 @@ class ArrivalQueue {
           std::inplace_merge(run_.begin(), middle, run_.end(), kEarlier);
           continue;
         }
-        if (far_size_ == 0) return;
+        if (far_.chunks.empty()) return;
         cut_window();
         continue;
       }
@@ -337,18 +359,12 @@ class ArrivalQueue {
   /// of the old one has been taken, and nothing waits behind the run).
   void cut_window() {
     // The window ends at the median of up to kSamples evenly spaced far times.
-    const std::size_t n = far_size_;
+    const std::size_t n = far_.size();
     const std::size_t s = std::min(n, kSamples);
     sample_.clear();
-    std::size_t index = 0;
-    std::size_t wanted = 0;  // index of the next sample: k * n / s for k = sample_.size()
-    for (const Chunk* c = far_.head; c != nullptr && sample_.size() < s; c = c->next) {
-      const std::size_t count = c == far_.tail ? far_.tail_count : kChunkEntries;
-      while (sample_.size() < s && wanted < index + count) {
-        sample_.push_back(c->entries[wanted - index].time);
-        wanted = (sample_.size() * n) / s;
-      }
-      index += count;
+    for (std::size_t k = 0; k < s; ++k) {
+      const std::size_t i = k * n / s;
+      sample_.push_back(far_.chunks[i / kChunkEntries]->entries[i % kChunkEntries].time);
     }
     const auto mid = sample_.begin() + static_cast<std::ptrdiff_t>(sample_.size() / 2);
     std::nth_element(sample_.begin(), mid, sample_.end());
@@ -363,27 +379,33 @@ class ArrivalQueue {
     // Every far arrival comes after the run (which holds no more than the old window),
     // so it goes to a bucket of the new window or back to the far list. In locals:
     // the entries' stores could alias the members.
-    List old = far_;
-    List far{};
-    std::size_t far_size = 0;
+    FarList old = std::exchange(far_, FarList{});
+    FarList far;
     const double lo = lo_;
     const double hi = hi_;
     const double inverse_width = inverse_width_;
     const std::size_t last = buckets - 1;
     List* const lists = buckets_.data();
-    drain(old, [&](const Entry& e) {
-      if (!(e.time <= hi)) {
-        append(far, e);
-        ++far_size;
-      } else {
-        append(lists[bucket_of(e.time, lo, inverse_width, last)], e);
+    const std::size_t chunks = old.chunks.size();
+    for (std::size_t k = 0; k < chunks; ++k) {
+      if (k + kFarAhead < chunks) prefetch_chunk(old.chunks[k + kFarAhead]);
+      Chunk* const c = old.chunks[k];
+      const std::size_t count = k + 1 == chunks ? old.tail_count : kChunkEntries;
+      for (std::size_t i = 0; i < count; ++i) {
+        const Entry& e = c->entries[i];
+        if (!(e.time <= hi)) {
+          append(far, e);
+        } else {
+          append(lists[bucket_of(e.time, lo, inverse_width, last)], e);
+        }
       }
-    });
-    far_ = far;
-    far_size_ = far_size;
+      free_.push_back(c);  // the next chunk taken is this one, still in the cache
+    }
+    far_ = std::move(far);
   }
 
   static constexpr std::size_t kSmallSlot = 16;  // slots up to this size are sorted by insertion
+  static constexpr std::size_t kFarAhead = 4;     // chunks fetched ahead of a pass over the far list
 
   std::vector<std::unique_ptr<Chunk[]>> blocks_;  // the chunks, kChunksPerBlock to a block
   std::vector<Chunk*> free_;                      // free chunks, the last freed last
@@ -391,8 +413,7 @@ class ArrivalQueue {
   std::vector<Entry> run_;                        // [run_begin_, end): the earliest arrivals, sorted
   std::size_t run_begin_ = 0;
   std::vector<Entry> early_;                      // min-heap: arrivals added behind the run
-  List far_;                                      // arrivals after the window
-  std::size_t far_size_ = 0;
+  FarList far_;                                   // arrivals after the window
   std::size_t taken_ = 0;                         // buckets [0, taken_) have moved into the run
   std::size_t size_ = 0;
   std::vector<double> sample_;                    // far times sampled to cut a window
