@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "engine/agenda.hpp"
+#include "engine/bit_vector.hpp"
 #include "engine/arrival_queue.hpp"
 #include "engine/divider.hpp"
 #include "engine/event_queue.hpp"
@@ -583,6 +584,20 @@ TEST(Divider, AgreesWithDivisionAndRemainder) {
     for (const std::uint64_t x : edges) check(x);
     for (int i = 0; i < 20000; ++i) check(rng.next_u64() >> (i % 2 == 0 ? 30 : 1));
   }
+}
+
+TEST(BitVector, SetsAndClearsSingleBitsAcrossWords) {
+  BitVector bits(130);
+  EXPECT_FALSE(bits.empty());
+  EXPECT_TRUE(BitVector().empty());
+  for (std::uint64_t i : {0u, 63u, 64u, 129u}) bits.set(i);
+  for (std::uint64_t i = 0; i < 130; ++i) {
+    EXPECT_EQ(bits.test(i), i == 0 || i == 63 || i == 64 || i == 129) << i;
+  }
+  bits.reset(63);
+  bits.reset(5);  // already clear
+  bits.prefetch(129);
+  for (std::uint64_t i = 0; i < 130; ++i) EXPECT_EQ(bits.test(i), i == 0 || i == 64 || i == 129) << i;
 }
 
 TEST(PrefixIndex, AgreesWithBinarySearch) {

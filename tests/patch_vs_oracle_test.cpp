@@ -441,6 +441,23 @@ TEST(PatchVsOracle, AgreesWithSequentialScanningAndTwoServices) {
   expect_patch_agreement("sequential scanning, two services", s, e);
 }
 
+// Permutation scanning across rollbacks: a copy that breaks stops, and a new one
+// starts from its host when it comes back; while broken, its host is no hit for the
+// other copies (a probe finds nothing there). Copies go dormant at their third hit.
+// A service (one host per 0.11 s) breaks half of its patches for 12 s without a fix;
+// patching does not cure, so most infected hosts break at least once.
+TEST(PatchVsOracle, AgreesWithPermutationScanningAcrossRollbacks) {
+  Scenario s = dense_space(1.4142, 60.0, -0.5);
+  s.worm.strategy = patchrace::ScanStrategy::kPermutation;
+  s.worm.permutation.dormant_after = 3;
+  s.population.groups = {counted("managed", 450), counted("homes", 150)};
+  s.patching.services = {service("it", kFastCapacity / 4.0)};
+  s.patching.policies = {central("managed", "it"), self("homes", exponential(40.0, 0.5))};
+  s.patching.bad_patch = bad_patch(0.5, 1000.0, 12.0, std::nullopt, 5.0);
+  const Ensembles e = run_both(s);
+  expect_patch_agreement("permutation scanning across rollbacks", s, e);
+}
+
 // Patches at exactly t = 0: an empirical curve whose first point is at age 0 with the
 // patch released at the worm's start, so 40 % of the hosts patch at t = 0. They are
 // patched in the report at t = 0 and in patched_at_start, and before the seeds'

@@ -313,6 +313,21 @@ TEST(StrategiesVsOracle, AgreesUnderPermutationScanningWithDormancy) {
   expect_same_distribution(collect(e.engine, time_to_90), collect(e.oracle, time_to_90), "time_to_90 (censored)");
 }
 
+// Copies going dormant at their second hit, on hosts cleaned after a mean 25 s: a
+// cleaned host is neither a hit nor a target any more, and its copy stops.
+TEST(StrategiesVsOracle, AgreesUnderPermutationScanningWithCleanup) {
+  Scenario s = space("permutation-cleanup", 0x0A013000, 20, 500);
+  s.worm.strategy = ScanStrategy::kPermutation;
+  s.worm.permutation.dormant_after = 2;
+  s.worm.scan_rate = 1.4142;
+  s.worm.initial_infected = 4;
+  s.cleanup = {.enabled = true, .mean_delay = 25.0, .group_mean_delay = {}};
+  s.run.duration = 60.0;
+  s.run.report_interval = 2.5;
+  const Ensembles e = run_both(s, 800);
+  expect_agreement(e, Probes::kSkip);
+}
+
 // Two link classes on a /18 with 1,000 hosts: half scan at the worm's 5 probes/s, half
 // are held to 1 probe/s by a 3,232 bit/s link; a backbone carrying 400 probes/s binds
 // once about 130 hosts are infected, and probes are lost from then on.

@@ -1,6 +1,7 @@
-// The sequential sweep's timing, driven directly: a scanner's arrivals come at the
-// batch times its walk distance gives, also when its phase inside a batch exceeds
-// 16 bits.
+// Sweeps driven directly: a sequential scanner's arrivals come at the batch times
+// its walk distance gives, also when its phase inside a batch exceeds 16 bits; a
+// permutation copy passes a host whose sweep stopped, and a stopped sweep's queued
+// arrival does nothing.
 #include <gtest/gtest.h>
 
 #include <utility>
@@ -64,6 +65,57 @@ TEST(Sweeps, SequentialArrivalsKeepPhasesAbove16Bits) {
   }
   const std::vector<std::pair<std::uint32_t, double>> expected = {{1, 1.0}, {2, 2.0}};
   EXPECT_EQ(context.infections, expected);
+}
+
+/// A context whose hosts' states the test sets; infections and dormancy recorded.
+struct StateContext {
+  std::vector<Found> state;
+  std::vector<std::uint32_t> went_dormant;
+
+  [[nodiscard]] Found found(std::uint32_t host) const { return state[host]; }
+  [[nodiscard]] int type_of(std::uint32_t) const { return 0; }
+  void prefetch_host(std::uint32_t) const {}
+  [[nodiscard]] double delivered_share() const { return 1.0; }
+  void infect(std::uint32_t host, double, std::uint64_t) { state[host] = Found::kInfected; }
+  void crash(std::uint32_t, double) {}
+  void stopped_scanning(std::uint32_t host, int) { went_dormant.push_back(host); }
+};
+static_assert(SweepContext<StateContext>);
+
+// Permutation on a /20 at 4,096 probes/s, copies dormant at their first hit. Host 1
+// was infected and broke: its sweep stopped and a probe finds nothing there. Host 0's
+// copy passes it and goes dormant only when it comes round to its own host, 4,095
+// probes after its start; host 1's queued arrival does nothing.
+TEST(Sweeps, PermutationPassesAHostWhoseSweepStopped) {
+  Scenario s;
+  s.address_space.base = 0x0a000000;
+  s.address_space.prefix_length = 20;
+  s.population.hosts = 2;
+  s.worm.strategy = ScanStrategy::kPermutation;
+  s.worm.permutation.dormant_after = 1;
+  s.worm.scan_rate = 4096.0;
+  const WormModel model(s);
+  HostAttributes hosts;
+  hosts.address = {s.address_space.base + 100, s.address_space.base + 2000};
+  Rng rng(1, 0, StreamPurpose::kTest);
+  Agenda agenda;
+  const OfflineUntil offline;
+  Figures figures;
+  Sweeps sweeps(s, model, hosts, 1, 0, rng, agenda, offline, figures);
+  StateContext context{.state = {Found::kInfected, Found::kInfected}, .went_dormant = {}};
+  sweeps.start_scanner(0, 0, 0.0, Sweeps::kUnknownRank);
+  sweeps.start_scanner(1, 0, 0.0, Sweeps::kUnknownRank);
+  EXPECT_FALSE(sweeps.stop(1));  // it was sweeping, not dormant
+  context.state[1] = Found::kOther;
+  double dormant_at = -1.0;
+  while (!agenda.empty() && agenda.next_time() < 10.0) {
+    const Agenda::Arrival a = agenda.pop_arrival();
+    sweeps.arrive(a.record, a.time, context);
+    if (!context.went_dormant.empty() && dormant_at < 0.0) dormant_at = a.time;
+  }
+  EXPECT_EQ(context.went_dormant, std::vector<std::uint32_t>{0});
+  EXPECT_EQ(dormant_at, 4095.0 / 4096.0);
+  EXPECT_TRUE(sweeps.stop(0));  // dormant already: not to be counted again
 }
 
 }  // namespace

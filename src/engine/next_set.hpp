@@ -8,6 +8,8 @@
 #include <limits>
 #include <vector>
 
+#include "engine/prefetch.hpp"
+
 namespace patchrace::detail {
 
 class NextSet {
@@ -31,6 +33,9 @@ class NextSet {
   [[nodiscard]] bool contains(std::uint64_t i) const {
     return (levels_[0][i >> 6] >> (i & 63)) & 1;
   }
+
+  /// Hints the processor to fetch the word contains(i) reads.
+  void prefetch(std::uint64_t i) const { detail::prefetch(&levels_[0][i >> 6]); }
 
   /// Removes i (no effect if it is not a member).
   void erase(std::uint64_t i) {

@@ -538,7 +538,7 @@ class Simulator {
 
   /// An infected host broken by a bad patch stops scanning until its rollback.
   void pause_scanning(std::uint32_t host) {
-    if (!sweeps_.wake(host)) scanning_changed(host, model_.link_of(hosts_, host), -1);
+    if (!sweeps_.stop(host)) scanning_changed(host, model_.link_of(hosts_, host), -1);
     sweeps_.end_sweep(host);
   }
 
@@ -551,7 +551,7 @@ class Simulator {
 
   /// An infected host stops scanning for good (cleaned or cured).
   void stop_scanning(std::uint32_t host) {
-    if (!sweeps_.wake(host)) scanning_changed(host, model_.link_of(hosts_, host), -1);
+    if (!sweeps_.stop(host)) scanning_changed(host, model_.link_of(hosts_, host), -1);
     sweeps_.leave_walk(host);
   }
 

@@ -46,9 +46,10 @@ Sweeps::Sweeps(const Scenario& scenario, const WormModel& model, const HostAttri
     }
     walk_ = NextSet(host_count());
     walk_index_ = PrefixIndex(std::span<const WalkStep>(walk_steps_), 0, bits, kStepPosition);
-    if (scenario_.worm.permutation.dormant_after > 0) dormant_.assign(host_count(), false);
+    infected_at_rank_ = BitVector(host_count());
   }
   if (!model_.random_targets()) {
+    sweeping_ = BitVector(host_count());
     for (auto& position : random_positions_) position = draw_random_position();
   }
 }
@@ -71,13 +72,13 @@ void Sweeps::start_scanner(std::uint32_t host, int link, double t, std::uint64_t
     const Start where = sequential_start(host);
     start = where.position;
     first_rank = where.first_rank;
-  } else if (rank != kUnknownRank) {
+  } else {
+    if (rank == kUnknownRank) rank = walk_rank(host);
+    infected_at_rank_.set(rank);
     start = (std::uint64_t{walk_position(rank)} + 1) & (scenario_.address_space.size() - 1);  // a power of two
     first_rank = rank + 1;
-  } else {
-    start = (std::uint64_t{permutation_->inverse(hosts_.address[host] - scenario_.address_space.base)} + 1) %
-            scenario_.address_space.size();
   }
+  sweeping_.set(host);
   if (!sweep_epoch_.empty()) s.epoch = sweep_epoch_[host];
   schedule_from(s, start, 0, t, false, first_rank);
 }

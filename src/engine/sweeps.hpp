@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "engine/agenda.hpp"
+#include "engine/bit_vector.hpp"
 #include "engine/divider.hpp"
 #include "engine/next_set.hpp"
 #include "engine/offline_until.hpp"
@@ -94,12 +95,15 @@ class Sweeps {
     if (walk_.size() > 0) walk_.erase(walk_rank(host));
   }
 
-  /// Whether `host` was dormant (permutation with dormancy: it stopped scanning);
-  /// it is not any more.
-  bool wake(std::uint32_t host) {
-    if (dormant_.empty() || !dormant_[host]) return false;
-    dormant_[host] = false;
-    return true;
+  /// Infected `host` stops sweeping: it was cleaned, cured or broken. Its scanner's
+  /// arrival still queued ends the sweep. Returns whether it had stopped already,
+  /// dormant (permutation with dormancy), so that the caller does not count it twice.
+  bool stop(std::uint32_t host) {
+    if (sweeping_.empty()) return false;
+    if (!infected_at_rank_.empty()) infected_at_rank_.reset(walk_rank(host));
+    const bool dormant = !sweeping_.test(host);
+    sweeping_.reset(host);
+    return dormant;
   }
 
   /// The current sweep of `host` ends (it broke): its scanner's later arrivals are stale.
@@ -111,15 +115,15 @@ class Sweeps {
   template <SweepContext Context>
   void arrive(Scanner s, double t, Context& context) {
     prefetch_arrivals(context);
-    if (context.found(s.self) != Found::kInfected || (!dormant_.empty() && dormant_[s.self]) ||
-        (!sweep_epoch_.empty() && s.epoch != sweep_epoch_[s.self])) {
+    if (!sweeping_.test(s.self) || (!sweep_epoch_.empty() && s.epoch != sweep_epoch_[s.self])) {
       return;  // cleaned, cured or broken since: this sweep is over
     }
     const bool member = walk_.contains(s.rank);
     const std::uint32_t target = walk_host(s.rank);
     const double share = context.delivered_share();
     if (member && (share >= 1.0 || rng_.uniform() < share)) {
-      const Found found = context.found(target);
+      // An infected host is known by its rank: a probe that hits one reads nothing of it.
+      const Found found = infected_at(s.rank) ? Found::kInfected : context.found(target);
       if (found == Found::kSusceptible) {
         ++figures_.events;
         const int type = context.type_of(target);
@@ -134,7 +138,7 @@ class Sweeps {
         s.hits = s.hits < 255 ? s.hits + 1 : 255;
         const std::uint32_t dormant_after = scenario_.worm.permutation.dormant_after;
         if (dormant_after > 0 && s.hits >= dormant_after) {
-          dormant_[s.self] = true;
+          sweeping_.reset(s.self);
           context.stopped_scanning(s.self, s.link);
           return;
         }
@@ -168,6 +172,12 @@ class Sweeps {
   }
   /// Walk rank of `host`.
   [[nodiscard]] std::uint64_t walk_rank(std::uint32_t host) const;
+
+  /// Whether the host at walk rank r is known infected (permutation only; with the
+  /// other strategies, false: the host must be read).
+  [[nodiscard]] bool infected_at(std::uint64_t r) const {
+    return !infected_at_rank_.empty() && infected_at_rank_.test(r);
+  }
 
   /// Walk rank of the first host at or after walk position `position`.
   [[nodiscard]] std::uint64_t first_rank_at_or_after(std::uint64_t position) const {
@@ -240,14 +250,19 @@ class Sweeps {
     const auto next = agenda_.upcoming_arrivals();
     if (next.size() > kWalkAhead) {
       const Scanner& s = next[kWalkAhead].record;
-      context.prefetch_host(s.self);
+      sweeping_.prefetch(s.self);
+      walk_.prefetch(s.rank);
       if (walk_steps_.empty()) {
         detail::prefetch(&hosts_.address[s.rank]);
       } else {
         detail::prefetch(&walk_steps_[s.rank]);
+        infected_at_rank_.prefetch(s.rank);
       }
     }
-    if (next.size() > kTargetAhead) context.prefetch_host(walk_host(next[kTargetAhead].record.rank));
+    if (next.size() > kTargetAhead) {
+      const std::uint32_t rank = next[kTargetAhead].record.rank;
+      if (!infected_at(rank)) context.prefetch_host(walk_host(rank));
+    }
   }
 
   const Scenario& scenario_;
@@ -269,7 +284,8 @@ class Sweeps {
   std::optional<AddressPermutation> permutation_;
   std::vector<WalkStep> walk_steps_;           // permutation: position and host of each rank
   PrefixIndex walk_index_;                     // first rank at or after a walk position
-  std::vector<bool> dormant_;                  // permutation with dormancy: host stopped scanning
+  BitVector sweeping_;                         // per host: its sweep goes on (infected, not dormant)
+  BitVector infected_at_rank_;                 // permutation, per walk rank: the host there is infected
   std::vector<std::uint8_t> sweep_epoch_;      // bad patch with sweeps: per host, bumped when it breaks
 };
 
