@@ -290,7 +290,7 @@ TEST(LocalPreferenceIndex, OwnSlash8ChoicesStayInTheScannersSlash8) {
     std::vector<int> chosen(hosts.size(), 0);
     constexpr int kDraws = 20000;
     for (int i = 0; i < kDraws; ++i) {
-      const int b = index.choose_block(rng, 1.0, 1.0, 4294967296.0);
+      const int b = index.choose_block(rng, 1.0, 1.0, 4294967296.0, [](int) {});
       ASSERT_EQ(static_cast<int>(address[index.first_host(b)] >> 24), scanning_slash8) << "block " << b;
       ++chosen[b];
     }

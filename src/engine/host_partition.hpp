@@ -108,6 +108,16 @@ class HostPartition {
     }
   }
 
+  /// Hints the processor to fetch the pool boundaries of strata [s, s + n) (clamped
+  /// to the strata there are).
+  void prefetch_boundaries(int s, int n) const {
+    const std::size_t end = std::min(begin_.size(), static_cast<std::size_t>(s + n) * (pools_ + 1));
+    const auto* first = reinterpret_cast<const char*>(begin(s));
+    const auto* last = reinterpret_cast<const char*>(begin_.data() + end);
+    for (const char* p = first; p < last; p += 64) detail::prefetch(p);
+    if (last > first) detail::prefetch(last - 1);
+  }
+
   /// Hints the processor to fetch what pool_of(host) and a move of `host` read.
   void prefetch_host(std::uint32_t host) const {
     detail::prefetch(&pool_[host]);

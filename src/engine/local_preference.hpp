@@ -130,8 +130,11 @@ class LocalPreferenceIndex {
   /// Draws the block of the next contacted host: first the component (own /16,
   /// own /8, anywhere) in proportion to its rate, then the block. One uniform makes
   /// the whole choice: rescaled to the chosen component (and to the chosen /8), it
-  /// is uniform again for the next step.
-  int choose_block(Rng& rng, double sent, double weight, double allowed_space) {
+  /// is uniform again for the next step. Once the choice has narrowed to at most
+  /// eight consecutive blocks [first, first + 8), before it reads their counts,
+  /// `narrowed(first)` is called: the caller can fetch what it will read of the block.
+  template <typename Narrowed>
+  int choose_block(Rng& rng, double sent, double weight, double allowed_space, Narrowed&& narrowed) {
     update_sums();
     const Start start = start_for(rng.uniform(), sent, weight, allowed_space);
     // One level above the groups, the eight groups (64 leaves) the choice is among
@@ -141,6 +144,7 @@ class LocalPreferenceIndex {
     auto in_group = block_sums_.descend(above, 0, start.lane);
     const std::size_t first_leaf = in_group.node * kGroup;
     prefetch_blocks_at(first_leaf);
+    if (leaf_is_block(first_leaf)) narrowed(block_of_leaf(first_leaf));
     double weights[kGroup];
     lane_weights(first_leaf, start.lane, weights);
     const std::size_t c = choose_child<1>(weights, in_group.u);

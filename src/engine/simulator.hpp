@@ -429,8 +429,11 @@ class Simulator {
   /// the type in proportion to its weight there, the host uniformly. The counts
   /// come from the index (the same as the partition's, which are fetched meanwhile).
   void contact_local(double t, double sent) {
-    const int block = local_->choose_block(rng_, sent, weighted_susceptible(), model_.allowed_space());
     const int types = model_.type_count();
+    // The pool boundaries of the strata of the (at most eight) blocks the choice
+    // narrows to come while it reads their counts: the move needs its block's.
+    const int block = local_->choose_block(rng_, sent, weighted_susceptible(), model_.allowed_space(),
+                                           [&](int first) { pools_.prefetch_boundaries(first * types, 8 * types); });
     prefetch_block(block);
     int type = 0;
     if (types > 1) {
