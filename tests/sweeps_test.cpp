@@ -15,6 +15,48 @@
 namespace patchrace::detail {
 namespace {
 
+/// A scenario on 10.0.0.0/`prefix_length` with `hosts` hosts.
+Scenario space(int prefix_length, std::uint64_t hosts) {
+  Scenario s;
+  s.address_space.base = 0x0a000000;
+  s.address_space.prefix_length = prefix_length;
+  s.population.hosts = hosts;
+  return s;
+}
+
+/// Sweeps over hosts at the given offsets into the scenario's space (sorted), with
+/// everything it keeps references to.
+struct Harness {
+  Harness(const Scenario& s, const std::vector<std::uint32_t>& offsets)
+      : scenario(s), model(scenario), hosts(at(s, offsets)) {}
+
+  static HostAttributes at(const Scenario& s, const std::vector<std::uint32_t>& offsets) {
+    HostAttributes h;
+    for (std::uint32_t offset : offsets) h.address.push_back(s.address_space.base + offset);
+    return h;
+  }
+
+  /// Hands every arrival before `end` (seconds) to the sweeps, in order, then calls
+  /// after(time) with its time.
+  template <typename Context, typename After>
+  void run_until(double end, Context& context, After&& after) {
+    while (!agenda.empty() && agenda.next_time() < end) {
+      const Agenda::Arrival a = agenda.pop_arrival();
+      sweeps.arrive(a.record, a.time, context);
+      after(a.time);
+    }
+  }
+
+  Scenario scenario;
+  WormModel model;
+  HostAttributes hosts;
+  Rng rng{1, 0, StreamPurpose::kTest};
+  Agenda agenda;
+  OfflineUntil offline;
+  Figures figures;
+  Sweeps sweeps{scenario, model, hosts, 1, 0, rng, agenda, offline, figures};
+};
+
 /// A context in which host 0 scans and every other host is susceptible until a
 /// probe infects it; infections are recorded, and start no sweeps of their own.
 struct RecordingContext {
@@ -41,28 +83,14 @@ static_assert(SweepContext<RecordingContext>);
 // 190,000 and 215,000: the first is reached in batch 1 (t = 1), leaving the sweep at
 // phase 90,000 of its batch; the second in batch 2 (t = 2), which needs that phase.
 TEST(Sweeps, SequentialArrivalsKeepPhasesAbove16Bits) {
-  Scenario s;
-  s.address_space.base = 0x0a000000;
-  s.address_space.prefix_length = 8;
-  s.population.hosts = 3;
+  Scenario s = space(8, 3);
   s.worm.strategy = ScanStrategy::kSequential;
   s.worm.sequential = {.local_start = 1.0, .local_backoff = 1, .batch = 100000};
   s.worm.scan_rate = 100000.0;
-  const WormModel model(s);
-  HostAttributes hosts;
-  hosts.address = {s.address_space.base + 1000, s.address_space.base + 768 + 190000,
-                   s.address_space.base + 768 + 215000};
-  Rng rng(1, 0, StreamPurpose::kTest);
-  Agenda agenda;
-  const OfflineUntil offline;
-  Figures figures;
-  Sweeps sweeps(s, model, hosts, 1, 0, rng, agenda, offline, figures);
+  Harness h(s, {1000, 768 + 190000, 768 + 215000});
   RecordingContext context{.infected = std::vector<bool>(3, false), .infections = {}};
-  sweeps.start_scanner(0, 0, 0.0, Sweeps::kUnknownRank);
-  while (!agenda.empty() && agenda.next_time() < 10.0) {
-    const Agenda::Arrival a = agenda.pop_arrival();
-    sweeps.arrive(a.record, a.time, context);
-  }
+  h.sweeps.start_scanner(0, 0, 0.0, Sweeps::kUnknownRank);
+  h.run_until(10.0, context, [](double) {});
   const std::vector<std::pair<std::uint32_t, double>> expected = {{1, 1.0}, {2, 2.0}};
   EXPECT_EQ(context.infections, expected);
 }
@@ -87,35 +115,23 @@ static_assert(SweepContext<StateContext>);
 // copy passes it and goes dormant only when it comes round to its own host, 4,095
 // probes after its start; host 1's queued arrival does nothing.
 TEST(Sweeps, PermutationPassesAHostWhoseSweepStopped) {
-  Scenario s;
-  s.address_space.base = 0x0a000000;
-  s.address_space.prefix_length = 20;
-  s.population.hosts = 2;
+  Scenario s = space(20, 2);
   s.worm.strategy = ScanStrategy::kPermutation;
   s.worm.permutation.dormant_after = 1;
   s.worm.scan_rate = 4096.0;
-  const WormModel model(s);
-  HostAttributes hosts;
-  hosts.address = {s.address_space.base + 100, s.address_space.base + 2000};
-  Rng rng(1, 0, StreamPurpose::kTest);
-  Agenda agenda;
-  const OfflineUntil offline;
-  Figures figures;
-  Sweeps sweeps(s, model, hosts, 1, 0, rng, agenda, offline, figures);
+  Harness h(s, {100, 2000});
   StateContext context{.state = {Found::kInfected, Found::kInfected}, .went_dormant = {}};
-  sweeps.start_scanner(0, 0, 0.0, Sweeps::kUnknownRank);
-  sweeps.start_scanner(1, 0, 0.0, Sweeps::kUnknownRank);
-  EXPECT_FALSE(sweeps.stop(1));  // it was sweeping, not dormant
+  h.sweeps.start_scanner(0, 0, 0.0, Sweeps::kUnknownRank);
+  h.sweeps.start_scanner(1, 0, 0.0, Sweeps::kUnknownRank);
+  EXPECT_FALSE(h.sweeps.stop(1));  // it was sweeping, not dormant
   context.state[1] = Found::kOther;
   double dormant_at = -1.0;
-  while (!agenda.empty() && agenda.next_time() < 10.0) {
-    const Agenda::Arrival a = agenda.pop_arrival();
-    sweeps.arrive(a.record, a.time, context);
-    if (!context.went_dormant.empty() && dormant_at < 0.0) dormant_at = a.time;
-  }
+  h.run_until(10.0, context, [&](double t) {
+    if (!context.went_dormant.empty() && dormant_at < 0.0) dormant_at = t;
+  });
   EXPECT_EQ(context.went_dormant, std::vector<std::uint32_t>{0});
   EXPECT_EQ(dormant_at, 4095.0 / 4096.0);
-  EXPECT_TRUE(sweeps.stop(0));  // dormant already: not to be counted again
+  EXPECT_TRUE(h.sweeps.stop(0));  // dormant already: not to be counted again
 }
 
 }  // namespace
