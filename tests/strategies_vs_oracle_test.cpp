@@ -284,15 +284,23 @@ TEST(StrategiesVsOracle, AgreesWhenSequentialSweepsWrapOnASmallSpace) {
   expect_same_distribution(collect(e.engine, time_to_90), collect(e.oracle, time_to_90), "time_to_90 (censored)");
 }
 
-// Permutation scanning on a /20 with 500 hosts at 1.4142 probes/s: copies jump on
-// reaching an infected host and never stop.
-TEST(StrategiesVsOracle, AgreesUnderPermutationScanning) {
-  Scenario s = space("permutation", 0x0A013000, 20, 500);
+/// Permutation scanning on a /20 with 500 hosts at 1.4142 probes/s from two seeds,
+/// copies dormant after `dormant_after` hits (0: never), reported every 2.5 s for
+/// `duration` seconds.
+Scenario permutation_space(const char* name, std::uint32_t dormant_after, double duration) {
+  Scenario s = space(name, 0x0A013000, 20, 500);
   s.worm.strategy = ScanStrategy::kPermutation;
+  s.worm.permutation.dormant_after = dormant_after;
   s.worm.scan_rate = 1.4142;
   s.worm.initial_infected = 2;
-  s.run.duration = 36.0;
+  s.run.duration = duration;
   s.run.report_interval = 2.5;
+  return s;
+}
+
+// Permutation scanning: copies jump on reaching an infected host and never stop.
+TEST(StrategiesVsOracle, AgreesUnderPermutationScanning) {
+  const Scenario s = permutation_space("permutation", 0, 36.0);
   const Ensembles e = run_both(s, 800);
   expect_agreement(e, Probes::kSkip);
 }
@@ -301,13 +309,7 @@ TEST(StrategiesVsOracle, AgreesUnderPermutationScanning) {
 // cover the permutation in segments, so the outbreak still nears the whole population,
 // but its last hosts are found later (time_to_90) or not at all.
 TEST(StrategiesVsOracle, AgreesUnderPermutationScanningWithDormancy) {
-  Scenario s = space("permutation-dormant", 0x0A013000, 20, 500);
-  s.worm.strategy = ScanStrategy::kPermutation;
-  s.worm.permutation.dormant_after = 1;
-  s.worm.scan_rate = 1.4142;
-  s.worm.initial_infected = 2;
-  s.run.duration = 60.0;
-  s.run.report_interval = 2.5;
+  const Scenario s = permutation_space("permutation-dormant", 1, 60.0);
   const Ensembles e = run_both(s, 800);
   expect_agreement(e, Probes::kSkip);
   expect_same_distribution(collect(e.engine, time_to_90), collect(e.oracle, time_to_90), "time_to_90 (censored)");
@@ -316,14 +318,9 @@ TEST(StrategiesVsOracle, AgreesUnderPermutationScanningWithDormancy) {
 // Copies going dormant at their second hit, on hosts cleaned after a mean 25 s: a
 // cleaned host is neither a hit nor a target any more, and its copy stops.
 TEST(StrategiesVsOracle, AgreesUnderPermutationScanningWithCleanup) {
-  Scenario s = space("permutation-cleanup", 0x0A013000, 20, 500);
-  s.worm.strategy = ScanStrategy::kPermutation;
-  s.worm.permutation.dormant_after = 2;
-  s.worm.scan_rate = 1.4142;
+  Scenario s = permutation_space("permutation-cleanup", 2, 60.0);
   s.worm.initial_infected = 4;
   s.cleanup = {.enabled = true, .mean_delay = 25.0, .group_mean_delay = {}};
-  s.run.duration = 60.0;
-  s.run.report_interval = 2.5;
   const Ensembles e = run_both(s, 800);
   expect_agreement(e, Probes::kSkip);
 }
