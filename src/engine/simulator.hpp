@@ -179,19 +179,11 @@ class Simulator {
     if (track_susceptible_) susceptible_tree_.set(st, susceptible_in(st));
   }
 
-  /// Every pool move goes through these two, which keep the counts in step.
+  /// Every pool move goes through this or move_reached(), which keep the counts in step.
   void move(std::uint32_t host, int to) {
     const int st = pools_.stratum_of(host);
     const int from = pools_.pool_of(host);
     pools_.move(host, to);
-    moved(host, st, from, to);
-  }
-  std::uint32_t move_at(int st, int from, std::uint32_t i, int to) {
-    const std::uint32_t host = pools_.move_at(st, from, i, to);
-    moved(host, st, from, to);
-    return host;
-  }
-  [[gnu::always_inline]] void moved(std::uint32_t host, int st, int from, int to) {
     counts_moved(st, from, to);
     host_moved(host, st, from, to);
   }
