@@ -315,6 +315,16 @@ TEST(StrategiesVsOracle, AgreesUnderPermutationScanningWithDormancy) {
   expect_same_distribution(collect(e.engine, time_to_90), collect(e.oracle, time_to_90), "time_to_90 (censored)");
 }
 
+// Copies going dormant at their third hit. Infected hosts stay infected, so the
+// engine takes every hit but the third when the probe is scheduled, not when it
+// arrives (see Sweeps::schedule_from); the oracle probes address by address.
+TEST(StrategiesVsOracle, AgreesUnderPermutationScanningDormantAtTheThirdHit) {
+  const Scenario s = permutation_space("permutation-dormant-3", 3, 60.0);
+  const Ensembles e = run_both(s, 800);
+  expect_agreement(e, Probes::kSkip);
+  expect_same_distribution(collect(e.engine, time_to_90), collect(e.oracle, time_to_90), "time_to_90 (censored)");
+}
+
 // Copies going dormant at their second hit, on hosts cleaned after a mean 25 s: a
 // cleaned host is neither a hit nor a target any more, and its copy stops.
 TEST(StrategiesVsOracle, AgreesUnderPermutationScanningWithCleanup) {

@@ -1,13 +1,16 @@
 // Sweeps driven directly: a sequential scanner's arrivals come at the batch times
 // its walk distance gives, also when its phase inside a batch exceeds 16 bits; a
 // permutation copy passes a host whose sweep stopped, and a stopped sweep's queued
-// arrival does nothing.
+// arrival does nothing; hits taken ahead end a copy where arrivals would.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <stdexcept>
 #include <utility>
 #include <vector>
 
 #include "engine/agenda.hpp"
+#include "engine/permutation.hpp"
 #include "engine/rng.hpp"
 #include "engine/sweeps.hpp"
 #include "engine/worm_model.hpp"
@@ -116,6 +119,7 @@ static_assert(SweepContext<StateContext>);
 // probes after its start; host 1's queued arrival does nothing.
 TEST(Sweeps, PermutationPassesAHostWhoseSweepStopped) {
   Scenario s = space(20, 2);
+  s.cleanup.enabled = true;  // infected hosts may stop: hits are taken as they come
   s.worm.strategy = ScanStrategy::kPermutation;
   s.worm.permutation.dormant_after = 1;
   s.worm.scan_rate = 4096.0;
@@ -132,6 +136,68 @@ TEST(Sweeps, PermutationPassesAHostWhoseSweepStopped) {
   EXPECT_EQ(context.went_dormant, std::vector<std::uint32_t>{0});
   EXPECT_EQ(dormant_at, 4095.0 / 4096.0);
   EXPECT_TRUE(h.sweeps.stop(0));  // dormant already: not to be counted again
+}
+
+/// Runs one permutation copy, from host 0, over 64 hosts spread over a /16, every one
+/// of them infected and scanning from the start but only host 0's copy moving (the
+/// others' arrivals come after the end); returns when host 0's copy went dormant at
+/// its `dormant_after`th hit, and the arrivals handed to the sweeps by then.
+std::pair<double, int> permutation_copy_until_dormant(bool cleanup, std::uint32_t dormant_after) {
+  constexpr std::uint32_t kHosts = 64;
+  constexpr int kBits = 16;
+  Scenario s = space(32 - kBits, kHosts);
+  s.cleanup.enabled = cleanup;
+  s.worm.strategy = ScanStrategy::kPermutation;
+  s.worm.permutation.dormant_after = dormant_after;
+  s.worm.scan_rate = 1.0;
+  std::vector<std::uint32_t> offsets;
+  for (std::uint32_t h = 0; h < kHosts; ++h) offsets.push_back(h * 1024 + 7);
+  Harness h(s, offsets);
+  // The walk the sweeps build (the harness's seed 1, replicate 0): the other copies
+  // start in walk order from just after host 0, so that none finds its first target
+  // infected and none draws a jump; host 0's copy starts last, every other host infected.
+  const AddressPermutation walk(Rng(1, 0, StreamPurpose::kEngine, 7).next_u64(), kBits);
+  std::vector<std::uint32_t> order(kHosts);
+  for (std::uint32_t host = 0; host < kHosts; ++host) order[host] = host;
+  std::sort(order.begin(), order.end(),
+            [&](std::uint32_t a, std::uint32_t b) { return walk.inverse(offsets[a]) < walk.inverse(offsets[b]); });
+  std::rotate(order.begin(), std::find(order.begin(), order.end(), 0u), order.end());
+  StateContext context{.state = std::vector<Found>(kHosts, Found::kInfected), .went_dormant = {}};
+  for (std::size_t k = 1; k < kHosts; ++k) h.sweeps.start_scanner(order[k], 0, 1e12, Sweeps::kUnknownRank);
+  h.sweeps.start_scanner(0, 0, 0.0, Sweeps::kUnknownRank);
+  double dormant_at = -1.0;
+  int arrivals = 0;
+  h.run_until(1e11, context, [&](double t) {
+    ++arrivals;
+    if (!context.went_dormant.empty() && dormant_at < 0.0) dormant_at = t;
+  });
+  EXPECT_EQ(context.went_dormant, std::vector<std::uint32_t>{0});
+  return {dormant_at, arrivals};
+}
+
+// Where infected hosts stay infected, a copy's hits on them are taken when its probe
+// is scheduled, and only the hit that makes it dormant is an arrival. With one copy
+// moving, its jumps draw the same positions either way: it goes dormant at the same
+// time as when every hit is an arrival (with cleanup possible), after one arrival
+// instead of eight.
+TEST(Sweeps, PermutationHitsTakenAheadEndWhereArrivalsWouldEnd) {
+  const auto [ahead_at, ahead_arrivals] = permutation_copy_until_dormant(false, 8);
+  const auto [arrival_at, every_arrival] = permutation_copy_until_dormant(true, 8);
+  EXPECT_GT(ahead_at, 0.0);
+  EXPECT_EQ(ahead_at, arrival_at);
+  EXPECT_EQ(ahead_arrivals, 1);
+  EXPECT_EQ(every_arrival, 8);
+}
+
+// Taking hits ahead relies on infected hosts staying infected: stopping one is a bug
+// in the caller, reported rather than left to skew the walk.
+TEST(Sweeps, PermutationHitsTakenAheadRefuseAStop) {
+  Scenario s = space(20, 2);
+  s.worm.strategy = ScanStrategy::kPermutation;
+  s.worm.permutation.dormant_after = 3;
+  Harness h(s, {100, 2000});
+  h.sweeps.start_scanner(0, 0, 0.0, Sweeps::kUnknownRank);
+  EXPECT_THROW((void)h.sweeps.stop(0), std::logic_error);
 }
 
 }  // namespace

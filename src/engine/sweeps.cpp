@@ -2,6 +2,9 @@
 #include "engine/sweeps.hpp"
 
 #include <algorithm>
+#include <stdexcept>
+
+#include <fmt/format.h>
 
 #include "model/radix_sort.hpp"
 
@@ -47,11 +50,20 @@ Sweeps::Sweeps(const Scenario& scenario, const WormModel& model, const HostAttri
     walk_ = NextSet(host_count());
     walk_index_ = PrefixIndex(std::span<const WalkStep>(walk_steps_), 0, bits, kStepPosition);
     infected_at_rank_ = BitVector(host_count());
+    const auto& patching = scenario_.patching;
+    const bool infected_stop = scenario_.cleanup.enabled ||
+                               (patching.enabled && (patching.cures_infected || patching.bad_patch.enabled));
+    takes_hits_ahead_ = !infected_stop && !(model_.capacity() > 0.0);
   }
   if (!model_.random_targets()) {
     sweeping_ = BitVector(host_count());
     for (auto& position : random_positions_) position = draw_random_position();
   }
+}
+
+void Sweeps::throw_stopped_with_hits_ahead(std::uint32_t host) {
+  throw std::logic_error(fmt::format(
+      "Sweeps::stop: host {} stopped sweeping on a walk that takes hits ahead, where no infected host may stop", host));
 }
 
 std::uint64_t Sweeps::walk_rank(std::uint32_t host) const {

@@ -3,7 +3,9 @@
 // its walk that could change (susceptible or offline; for permutation also
 // infected, which makes it jump), found through a NextSet; scanners wait, their
 // records with them, in a calendar queue (ArrivalQueue) beside the heap of the few
-// other scheduled events.
+// other scheduled events. Where infected hosts stay infected, a permutation copy's
+// hit on a host already infected when the probe is scheduled is taken then, not
+// queued (see Sweeps::schedule_from).
 //
 // The simulator owns the hosts' states. A sweep reads what it needs (addresses,
 // offline hosts' return times) through references taken at construction, and
@@ -100,6 +102,7 @@ class Sweeps {
   /// dormant (permutation with dormancy), so that the caller does not count it twice.
   bool stop(std::uint32_t host) {
     if (sweeping_.empty()) return false;
+    if (takes_hits_ahead_) throw_stopped_with_hits_ahead(host);
     if (!infected_at_rank_.empty()) infected_at_rank_.reset(walk_rank(host));
     const bool dormant = !sweeping_.test(host);
     sweeping_.reset(host);
@@ -155,6 +158,9 @@ class Sweeps {
  private:
   [[nodiscard]] std::uint32_t host_count() const { return host_count_; }
 
+  /// Hits taken ahead rely on infected hosts staying infected: a stop breaks that.
+  [[noreturn]] static void throw_stopped_with_hits_ahead(std::uint32_t host);
+
   /// A permutation walk's step: the host at a rank and its walk position, side by
   /// side so that an arrival finds both in one cache line.
   struct WalkStep {
@@ -206,8 +212,46 @@ class Sweeps {
   /// of `position` leaves at `time` with batch phase `phase`. With `strictly_after`,
   /// the host at `position` itself (just probed) is skipped. `first_rank`: the rank
   /// of the first host at or after `position`, when the caller knows it.
+  ///
+  /// When hits are taken ahead (see takes_hits_ahead_) and that probe will hit an
+  /// infected host, the hit is taken now, as arrive() would take it then, and the
+  /// copy's jump from there is scheduled instead, and so on. Each hit moves the time
+  /// on by at least a probe interval, and none is taken after the run's end. A hit
+  /// that makes the copy dormant stays an arrival: the copy stops scanning at its time.
   void schedule_from(Scanner s, std::uint64_t position, std::uint64_t phase, double time,
                      bool strictly_after, std::uint64_t first_rank = kUnknownRank) {
+    while (true) {
+      double arrival = 0.0;
+      if (!next_arrival(s, position, phase, time, strictly_after, first_rank, arrival)) return;
+      if (!hit_ahead(s, arrival)) {
+        agenda_.push_arrival(arrival, s);
+        return;
+      }
+      s.hits = s.hits < 255 ? s.hits + 1 : 255;
+      position = next_random_position();
+      phase = 0;
+      time = arrival + probe_seconds_[s.link];
+      strictly_after = false;
+      first_rank = kUnknownRank;
+    }
+  }
+
+  /// Whether the probe of the host at walk rank s.rank, when s arrives there at
+  /// `arrival`, is a hit known now that leaves the copy scanning: the host is
+  /// infected and stays so (hits are taken ahead only where infected hosts never stop
+  /// being infected, and every probe is delivered), and the copy does not reach its
+  /// dormancy with it. Not after the run's end: such arrivals are never taken, and
+  /// taking their hits would be work for nothing.
+  [[nodiscard]] bool hit_ahead(const Scanner& s, double arrival) const {
+    if (!takes_hits_ahead_ || !infected_at(s.rank) || arrival > scenario_.run.duration) return false;
+    const std::uint32_t dormant_after = scenario_.worm.permutation.dormant_after;
+    return dormant_after == 0 || s.hits + 1u < dormant_after;
+  }
+
+  /// Finds scanner `s`'s next arrival as schedule_from() describes it, setting
+  /// s.rank and s.phase; false when there is none (the sweep goes on without events).
+  bool next_arrival(Scanner& s, std::uint64_t position, std::uint64_t phase, double time, bool strictly_after,
+                    std::uint64_t first_rank, double& arrival) const {
     const std::uint64_t space = scenario_.address_space.size();
     // Just past the current target its rank is known; a new start needs a search.
     std::uint64_t from_rank = strictly_after               ? std::uint64_t{s.rank} + 1
@@ -219,15 +263,11 @@ class Sweeps {
     // (crashed) host is skipped when the probe passes it before it comes back; it
     // stays a member so that later sweeps stop there. At most one lap is searched.
     std::uint64_t rank = walk_.next_cyclic(from_rank);
-    std::uint64_t distance = 0;
     Divider::Result batches{};
-    double arrival = 0.0;
     std::uint64_t searched = 0;
     while (true) {
-      if (rank == NextSet::kNone || searched > host_count()) {
-        return;  // nothing left to find: the sweep goes on without events
-      }
-      distance = (walk_position(rank) + space - position) & (space - 1);  // space: a power of two
+      if (rank == NextSet::kNone || searched > host_count()) return false;
+      std::uint64_t distance = (walk_position(rank) + space - position) & (space - 1);  // space: a power of two
       if (distance == 0 && strictly_after) distance = space;  // a full lap back to itself
       batches = batch_.divide(phase + distance);
       arrival = time + static_cast<double>(batches.quotient) * batch_seconds;
@@ -237,7 +277,7 @@ class Sweeps {
     }
     s.rank = static_cast<std::uint32_t>(rank);
     s.phase = static_cast<std::uint32_t>(batches.remainder);
-    agenda_.push_arrival(arrival, s);
+    return true;
   }
 
   /// Hints the processor to fetch what the next arrivals read, in two steps whose
@@ -287,6 +327,11 @@ class Sweeps {
   BitVector sweeping_;                         // per host: its sweep goes on (infected, not dormant)
   BitVector infected_at_rank_;                 // permutation, per walk rank: the host there is infected
   std::vector<std::uint8_t> sweep_epoch_;      // bad patch with sweeps: per host, bumped when it breaks
+  // Permutation, where no infected host stops being infected (no cleanup, cure or
+  // bad patch) and every probe is delivered (no bandwidth capacity): a probe that
+  // will reach a host infected now is a hit already, taken when it is scheduled
+  // (see schedule_from). Most jumps late in an outbreak land on infected hosts.
+  bool takes_hits_ahead_ = false;
 };
 
 }  // namespace patchrace::detail
