@@ -65,14 +65,16 @@ class PrefixIndex {
 
   /// Hints the processor to fetch the records lower_bound(keys, offset) searches:
   /// every cache line of them when they span at most kPrefetchLines, else the first
-  /// and the last. Reads the table entry: best after prefetch_entry(offset) has had time.
+  /// and the last. Reads the table entry: best after prefetch_entry(offset) has had
+  /// time. Returns the index of the first record searched, near the answer (at most
+  /// the records sharing the offset's prefix before it), or keys.size() if none.
   template <typename T>
-  void prefetch_keys(std::span<const T> keys, std::uint64_t offset) const {
-    if (offset >> bits_ != 0) return;
+  std::size_t prefetch_keys(std::span<const T> keys, std::uint64_t offset) const {
+    if (offset >> bits_ != 0) return keys.size();
     const std::size_t slot = static_cast<std::size_t>(offset >> shift_);
     const std::uint32_t first = start_[slot];
     const std::uint32_t last = start_[slot + 1];
-    if (first == last) return;
+    if (first == last) return first;
     const auto begin = reinterpret_cast<std::uintptr_t>(&keys[first]) & ~std::uintptr_t{63};
     const auto end = reinterpret_cast<std::uintptr_t>(&keys[last - 1]);
     if (end - begin < kPrefetchLines * 64) {
@@ -81,6 +83,7 @@ class PrefixIndex {
       detail::prefetch(&keys[first]);
       detail::prefetch(&keys[last - 1]);
     }
+    return first;
   }
 
  private:

@@ -131,14 +131,18 @@ std::uint64_t Sweeps::next_random_position() {
   const std::uint64_t position = random_positions_[i];
   random_positions_[i] = draw_random_position();
   next_random_ = (i + 1) % kRandomAhead;
-  // Two steps: the index entry of the position just drawn, then the walk positions
-  // the lookup of the one drawn half a ring ago reads, its entry having arrived.
+  // Two steps: the index entry of the position just drawn, then what the lookup of
+  // the one drawn half a ring ago reads, its entry having arrived: the walk
+  // positions it searches, and the words of the walk set and of the infected ranks
+  // that the search's answer (a few ranks on) most likely falls in.
   walk_index_.prefetch_entry(random_positions_[i]);
   const std::uint64_t later = random_positions_[(i + kRandomAhead / 2) % kRandomAhead];
-  if (walk_steps_.empty()) {
-    walk_index_.prefetch_keys(std::span<const std::uint32_t>(hosts_.address), later);
-  } else {
-    walk_index_.prefetch_keys(std::span<const WalkStep>(walk_steps_), later);
+  const std::size_t near = walk_steps_.empty()
+                               ? walk_index_.prefetch_keys(std::span<const std::uint32_t>(hosts_.address), later)
+                               : walk_index_.prefetch_keys(std::span<const WalkStep>(walk_steps_), later);
+  if (near < host_count()) {
+    walk_.prefetch(near);
+    if (!infected_at_rank_.empty()) infected_at_rank_.prefetch(near);
   }
   return position;
 }
