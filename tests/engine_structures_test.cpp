@@ -106,23 +106,47 @@ TEST(HostPartition, WithoutPicksKeepsTheSameCountsPoolsAndStrata) {
 
 TEST(NextSet, FindsTheNextMemberAcrossLevelsAndWraps) {
   const std::uint64_t n = 300000;  // three levels of words
-  NextSet set(n);
-  std::set<std::uint64_t> reference;
-  for (std::uint64_t i = 0; i < n; ++i) reference.insert(i);
-  Rng rng(2, 0, StreamPurpose::kTest);
-  for (int step = 0; step < 299000; ++step) {
-    const std::uint64_t i = sample_index(rng, n);
-    set.erase(i);
-    reference.erase(i);
+  for (const bool flags : {false, true}) {
+    NextSet set(n, flags);
+    std::set<std::uint64_t> reference;
+    for (std::uint64_t i = 0; i < n; ++i) reference.insert(i);
+    Rng rng(2, 0, StreamPurpose::kTest);
+    for (int step = 0; step < 299000; ++step) {
+      const std::uint64_t i = sample_index(rng, n);
+      set.erase(i);
+      reference.erase(i);
+    }
+    for (int q = 0; q < 5000; ++q) {
+      const std::uint64_t i = sample_index(rng, n);
+      const auto it = reference.lower_bound(i);
+      EXPECT_EQ(set.next(i), it == reference.end() ? NextSet::kNone : *it) << flags;
+      const std::uint64_t cyclic = it == reference.end() ? *reference.begin() : *it;
+      EXPECT_EQ(set.next_cyclic(i), cyclic) << flags;
+      EXPECT_EQ(set.contains(i), reference.count(i) == 1) << flags;
+    }
   }
-  for (int q = 0; q < 5000; ++q) {
+}
+
+// Flags beside the members: set and cleared one by one, untouched by erasing members,
+// and not members themselves (a flagged index erased is still not found).
+TEST(NextSet, KeepsAFlagPerIndexApartFromMembership) {
+  const std::uint64_t n = 5000;
+  NextSet set(n, true);
+  std::vector<bool> reference(n, false);
+  Rng rng(3, 0, StreamPurpose::kTest);
+  for (int step = 0; step < 20000; ++step) {
     const std::uint64_t i = sample_index(rng, n);
-    const auto it = reference.lower_bound(i);
-    EXPECT_EQ(set.next(i), it == reference.end() ? NextSet::kNone : *it);
-    const std::uint64_t cyclic = it == reference.end() ? *reference.begin() : *it;
-    EXPECT_EQ(set.next_cyclic(i), cyclic);
-    EXPECT_EQ(set.contains(i), reference.count(i) == 1);
+    switch (sample_index(rng, 3)) {
+      case 0: set.set_flag(i); reference[i] = true; break;
+      case 1: set.reset_flag(i); reference[i] = false; break;
+      default: set.erase(i); break;
+    }
   }
+  for (std::uint64_t i = 0; i < n; ++i) EXPECT_EQ(set.flag(i), reference[i]) << i;
+  for (std::uint64_t i = 0; i < n; ++i) set.set_flag(i);
+  for (std::uint64_t i = 0; i < n; ++i) set.erase(i);
+  EXPECT_EQ(set.next(0), NextSet::kNone);
+  EXPECT_TRUE(set.flag(n - 1));
 }
 
 TEST(NextSet, EmptySetHasNoNextMember) {

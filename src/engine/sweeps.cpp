@@ -47,9 +47,8 @@ Sweeps::Sweeps(const Scenario& scenario, const WormModel& model, const HostAttri
     for (std::uint32_t r = 0; r < host_count(); ++r) {
       walk_steps_[r] = {static_cast<std::uint32_t>(keyed[r] >> 32), static_cast<std::uint32_t>(keyed[r])};
     }
-    walk_ = NextSet(host_count());
+    walk_ = NextSet(host_count(), true);  // flagged: the host at the rank is infected
     walk_index_ = PrefixIndex(std::span<const WalkStep>(walk_steps_), 0, bits, kStepPosition);
-    infected_at_rank_ = BitVector(host_count());
     const auto& patching = scenario_.patching;
     const bool infected_stop = scenario_.cleanup.enabled ||
                                (patching.enabled && (patching.cures_infected || patching.bad_patch.enabled));
@@ -86,7 +85,7 @@ void Sweeps::start_scanner(std::uint32_t host, int link, double t, std::uint64_t
     first_rank = where.first_rank;
   } else {
     if (rank == kUnknownRank) rank = walk_rank(host);
-    infected_at_rank_.set(rank);
+    walk_.set_flag(rank);
     start = (std::uint64_t{walk_position(rank)} + 1) & (scenario_.address_space.size() - 1);  // a power of two
     first_rank = rank + 1;
   }
@@ -133,17 +132,14 @@ std::uint64_t Sweeps::next_random_position() {
   next_random_ = (i + 1) % kRandomAhead;
   // Two steps: the index entry of the position just drawn, then what the lookup of
   // the one drawn half a ring ago reads, its entry having arrived: the walk
-  // positions it searches, and the words of the walk set and of the infected ranks
-  // that the search's answer (a few ranks on) most likely falls in.
+  // positions it searches, and the word of the walk set (with the infected ranks'
+  // flags) that the search's answer (a few ranks on) most likely falls in.
   walk_index_.prefetch_entry(random_positions_[i]);
   const std::uint64_t later = random_positions_[(i + kRandomAhead / 2) % kRandomAhead];
   const std::size_t near = walk_steps_.empty()
                                ? walk_index_.prefetch_keys(std::span<const std::uint32_t>(hosts_.address), later)
                                : walk_index_.prefetch_keys(std::span<const WalkStep>(walk_steps_), later);
-  if (near < host_count()) {
-    walk_.prefetch(near);
-    if (!infected_at_rank_.empty()) infected_at_rank_.prefetch(near);
-  }
+  if (near < host_count()) walk_.prefetch(near);
   return position;
 }
 

@@ -103,7 +103,7 @@ class Sweeps {
   bool stop(std::uint32_t host) {
     if (sweeping_.empty()) return false;
     if (takes_hits_ahead_) throw_stopped_with_hits_ahead(host);
-    if (!infected_at_rank_.empty()) infected_at_rank_.reset(walk_rank(host));
+    if (!walk_steps_.empty()) walk_.reset_flag(walk_rank(host));
     const bool dormant = !sweeping_.test(host);
     sweeping_.reset(host);
     return dormant;
@@ -182,7 +182,7 @@ class Sweeps {
   /// Whether the host at walk rank r is known infected (permutation only; with the
   /// other strategies, false: the host must be read).
   [[nodiscard]] bool infected_at(std::uint64_t r) const {
-    return !infected_at_rank_.empty() && infected_at_rank_.test(r);
+    return !walk_steps_.empty() && walk_.flag(r);
   }
 
   /// Walk rank of the first host at or after walk position `position`.
@@ -282,8 +282,8 @@ class Sweeps {
 
   /// Hints the processor to fetch what the next arrivals read, in two steps whose
   /// loads should have arrived by the next: the scanning host's state, the target's
-  /// entry in the walk and its walk position a few arrivals ahead; then the
-  /// target's state.
+  /// entry in the walk (with, for permutation, its infected flag) and its walk
+  /// position a few arrivals ahead; then the target's state.
   template <SweepContext Context>
   void prefetch_arrivals(const Context& context) const {
     constexpr std::size_t kWalkAhead = 6, kTargetAhead = 3;
@@ -296,7 +296,6 @@ class Sweeps {
         detail::prefetch(&hosts_.address[s.rank]);
       } else {
         detail::prefetch(&walk_steps_[s.rank]);
-        infected_at_rank_.prefetch(s.rank);
       }
     }
     if (next.size() > kTargetAhead) {
@@ -316,7 +315,8 @@ class Sweeps {
   Divider batch_;                              // by the addresses per batch (sequential; 1 for permutation)
   std::vector<double> batch_seconds_;          // per link class: seconds between batches
   std::vector<double> probe_seconds_;          // per link class: seconds between probes
-  NextSet walk_{0};                            // walk ranks a sweep must stop at
+  NextSet walk_{0};                            // walk ranks a sweep must stop at; for permutation,
+                                               // flagged where the host is infected
   static constexpr std::size_t kRandomAhead = 8;
   Rng random_rng_;                             // random starts and jumps, drawn ahead
   std::array<std::uint64_t, kRandomAhead> random_positions_{};  // ring of the next random walk positions
@@ -325,7 +325,6 @@ class Sweeps {
   std::vector<WalkStep> walk_steps_;           // permutation: position and host of each rank
   PrefixIndex walk_index_;                     // first rank at or after a walk position
   BitVector sweeping_;                         // per host: its sweep goes on (infected, not dormant)
-  BitVector infected_at_rank_;                 // permutation, per walk rank: the host there is infected
   std::vector<std::uint8_t> sweep_epoch_;      // bad patch with sweeps: per host, bumped when it breaks
   // Permutation, where no infected host stops being infected (no cleanup, cure or
   // bad patch) and every probe is delivered (no bandwidth capacity): a probe that
