@@ -138,9 +138,8 @@ class Sweeps {
           context.crash(target, t);
         }
       } else if (found == Found::kInfected && model_.strategy() == ScanStrategy::kPermutation) {
-        s.hits = s.hits < 255 ? s.hits + 1 : 255;
-        const std::uint32_t dormant_after = scenario_.worm.permutation.dormant_after;
-        if (dormant_after > 0 && s.hits >= dormant_after) {
+        s.hits = after_hit(s.hits);
+        if (dormant_with(s.hits)) {
           sweeping_.reset(s.self);
           context.stopped_scanning(s.self, s.link);
           return;
@@ -227,7 +226,7 @@ class Sweeps {
         agenda_.push_arrival(arrival, s);
         return;
       }
-      s.hits = s.hits < 255 ? s.hits + 1 : 255;
+      s.hits = after_hit(s.hits);
       position = next_random_position();
       phase = 0;
       time = arrival + probe_seconds_[s.link];
@@ -244,8 +243,17 @@ class Sweeps {
   /// taking their hits would be work for nothing.
   [[nodiscard]] bool hit_ahead(const Scanner& s, double arrival) const {
     if (!takes_hits_ahead_ || !infected_at(s.rank) || arrival > scenario_.run.duration) return false;
+    return !dormant_with(after_hit(s.hits));
+  }
+
+  /// A permutation copy's count of hits on infected hosts after one more (saturating).
+  [[nodiscard]] static std::uint8_t after_hit(std::uint8_t hits) {
+    return hits < 255 ? static_cast<std::uint8_t>(hits + 1) : hits;
+  }
+  /// Whether a copy with `hits` hits goes dormant (never when dormant_after is 0).
+  [[nodiscard]] bool dormant_with(std::uint8_t hits) const {
     const std::uint32_t dormant_after = scenario_.worm.permutation.dormant_after;
-    return dormant_after == 0 || s.hits + 1u < dormant_after;
+    return dormant_after > 0 && hits >= dormant_after;
   }
 
   /// Finds scanner `s`'s next arrival as schedule_from() describes it, setting
