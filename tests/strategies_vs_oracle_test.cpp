@@ -191,6 +191,27 @@ TEST(StrategiesVsOracle, AgreesWithHostTypesAndCrashingExploits) {
   expect_same_distribution(collect(e.engine, patched), collect(e.oracle, patched), "final_patched");
 }
 
+// Uniform scanning on a /18 with 1,600 hosts of two types whose first, "a" (60 %),
+// is infected by 55 % of the exploits and crashed for 6 s by 15 %, the rest of the
+// probes doing nothing; "b" always infected. Eight seeds and a fast worm make the
+// outbreak almost deterministic. The first type's contact rate 2 % low fails the
+// series' means (5.8 standard errors at the end) and the KS tests, and its weight 2 %
+// low in the exploit's outcome too fails the crash count by 15 standard errors,
+// where the host-type test above passes both.
+TEST(StrategiesVsOracle, AgreesWhenTheFirstHostTypesWeightIsNotOne) {
+  Scenario s = space("first-type-weight", 0x0A014000, 18, 1600);
+  s.population.types = {{"a", 0.6}, {"b", 0.4}};
+  s.worm.exploits = {{.type = "a", .success = 0.55, .on_failure = FailureOutcome::kCrash, .downtime = 6.0}};
+  s.worm.scan_rate = 6.0;
+  s.worm.initial_infected = 8;
+  s.run.duration = 24.0;
+  s.run.report_interval = 1.0;
+  const Ensembles e = run_both(s, 800);
+  expect_agreement(e, Probes::kCompare);
+  const auto crashes = [](const Result& r) { return static_cast<double>(r.figures.crashes); };
+  expect_same_mean(collect(e.engine, crashes), collect(e.oracle, crashes), "crashes");
+}
+
 // Code Red II's preference on 10.16.0.0/12 with hosts clustered in three /19s of three
 // /16s (500 hosts each, everything else excluded): own /8 (mostly empty, partly outside
 // the space) with 0.5, own /16 with 0.375, otherwise anywhere in the three /19s.
@@ -282,6 +303,35 @@ TEST(StrategiesVsOracle, AgreesWhenSequentialSweepsWrapOnASmallSpace) {
   const Ensembles e = run_both(s, 600);
   expect_agreement(e, Probes::kSkip);
   expect_same_distribution(collect(e.engine, time_to_90), collect(e.oracle, time_to_90), "time_to_90 (censored)");
+}
+
+// Sweeps that must wrap: a /20 (10.1.48.0/20) whose middle half is excluded, 400
+// hosts in its bottom and top /22s, one seed near its top, and every sweep started
+// in its scanner's own /24 (no back-off). The bottom /22 is reached only by sweeps
+// that cross the top of the space and wrap to its bottom (a sweep up from the top
+// /22 would need 100 s to cross the excluded half), so the bottom's infections,
+// half of the outbreak, are timed by the wrap.
+TEST(StrategiesVsOracle, AgreesWhenEverySweepMustWrapToReachHalfTheHosts) {
+  Scenario s = space("sequential-must-wrap", 0x0A013000, 20, 400);
+  s.worm.excluded = {Prefix{0x0A013400, 22}, Prefix{0x0A013800, 22}};
+  s.worm.seed_addresses = {0x0A013EC8};  // 10.1.62.200
+  s.worm.strategy = ScanStrategy::kSequential;
+  s.worm.sequential = {.local_start = 1.0, .local_backoff = 1, .batch = 10};
+  s.worm.scan_rate = 41.3;
+  s.run.duration = 44.0;
+  s.run.report_interval = 2.0;
+  const Ensembles e = run_both(s, 600);
+  expect_agreement(e, Probes::kSkip);
+  // While the wrapped sweeps cross the bottom /22 (the seed's from about 12 s). A
+  // wrap that lands 2 % of the space late (82 addresses, 2 s) fails the KS test of
+  // time_to_50 (D = 0.60) and these means by about 28 standard errors, where the
+  // test above passes it; a wrap one batch late (0.24 s) moves them by about 3
+  // standard errors each, below the bound.
+  for (std::size_t k = 7; k <= 15; ++k) {
+    const auto infected_by = [k](const Result& r) { return r.series[Series::kCumulativeInfected][k]; };
+    expect_same_mean(collect(e.engine, infected_by), collect(e.oracle, infected_by),
+                     fmt::format("cumulative infected at t = {} s", 2 * k));
+  }
 }
 
 /// Permutation scanning on a /20 with 500 hosts at 1.4142 probes/s from two seeds,

@@ -589,6 +589,7 @@ class NaiveSimulator {
   void crash(std::uint32_t h, double t, double downtime) {
     hosts_[h].offline = true;
     ++event_count_;
+    ++crash_count_;
     push(t + downtime, EventKind::kRecover, h);
   }
 
@@ -916,6 +917,7 @@ class NaiveSimulator {
     f.final_cleaned = total[kCatC];
     f.probes = static_cast<double>(probes_);
     f.events = event_count_;
+    f.crashes = crash_count_;
     const auto time_to = [&](std::uint64_t tenths) -> std::optional<double> {
       const std::uint64_t needed = ceil_fraction(tenths, n_hosts);
       if (needed == 0) return 0.0;
@@ -1000,6 +1002,7 @@ class NaiveSimulator {
 
   std::vector<double> infection_times_;  // in order of infection, seeds included
   std::uint64_t event_count_ = 0;
+  std::uint64_t crash_count_ = 0;  // hosts crashed by failed exploits, each crash counted
   std::uint64_t probes_ = 0;
   std::vector<double> report_at_;
   std::size_t next_report_ = 0;
