@@ -11,18 +11,18 @@
 #include <vector>
 
 #include "engine/agenda.hpp"
-#include "engine/bit_vector.hpp"
-#include "engine/arrival_queue.hpp"
-#include "engine/divider.hpp"
-#include "engine/event_queue.hpp"
+#include "base/bit_vector.hpp"
+#include "base/arrival_queue.hpp"
+#include "base/divider.hpp"
+#include "base/event_queue.hpp"
 #include "engine/host_partition.hpp"
 #include "engine/local_preference.hpp"
-#include "engine/next_set.hpp"
-#include "engine/permutation.hpp"
-#include "engine/prefix_index.hpp"
-#include "engine/rng.hpp"
-#include "engine/samplers.hpp"
-#include "engine/sum_tree.hpp"
+#include "base/next_set.hpp"
+#include "base/permutation.hpp"
+#include "base/prefix_index.hpp"
+#include "base/rng.hpp"
+#include "base/samplers.hpp"
+#include "base/sum_tree.hpp"
 #include "engine/worm_model.hpp"
 
 namespace patchrace::detail {

@@ -12,8 +12,8 @@
 #include <set>
 #include <vector>
 
-#include "engine/permutation.hpp"
-#include "engine/rng.hpp"
+#include "base/permutation.hpp"
+#include "base/rng.hpp"
 #include "oracle/naive_simulator.hpp"
 #include "patchrace/result.hpp"
 #include "patchrace/scenario.hpp"

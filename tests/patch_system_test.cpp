@@ -8,12 +8,12 @@
 #include <numeric>
 #include <vector>
 
-#include "engine/hazard_curve.hpp"
-#include "engine/patch_service.hpp"
-#include "engine/patch_system.hpp"
-#include "engine/rng.hpp"
-#include "engine/self_patch_class.hpp"
-#include "engine/working_clock.hpp"
+#include "patching/hazard_curve.hpp"
+#include "patching/patch_service.hpp"
+#include "patching/patch_system.hpp"
+#include "base/rng.hpp"
+#include "patching/self_patch_class.hpp"
+#include "patching/working_clock.hpp"
 
 namespace patchrace::detail {
 namespace {

@@ -11,7 +11,7 @@
 #include <numeric>
 #include <vector>
 
-#include "engine/rng.hpp"
+#include "base/rng.hpp"
 #include "model/placement.hpp"
 #include "patchrace/scenario.hpp"
 

@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/rng.hpp"
-#include "model/radix_sort.hpp"
+#include "base/rng.hpp"
+#include "base/radix_sort.hpp"
 #include "patchrace/error.hpp"
 #include "patchrace/scenario.hpp"
 

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "engine/host_partition.hpp"
-#include "engine/prefix_index.hpp"
+#include "base/prefix_index.hpp"
 
 using patchrace::detail::HostPartition;
 using patchrace::detail::PrefixIndex;

@@ -1,4 +1,4 @@
-// Statistical tests of the hand-written samplers (src/engine/samplers.hpp) and of the
+// Statistical tests of the hand-written samplers (src/base/samplers.hpp) and of the
 // Kolmogorov–Smirnov functions the engine-vs-oracle tests rely on (tests/oracle/ks_test).
 // Fixed seeds. Moment checks use tolerances k · σ_estimator / sqrt(n) with k = 5
 // (two-sided p ≈ 6e-7 per check); goodness-of-fit tests have significance 0.001.
@@ -9,8 +9,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "engine/rng.hpp"
-#include "engine/samplers.hpp"
+#include "base/rng.hpp"
+#include "base/samplers.hpp"
 #include "oracle/ks_test.hpp"
 
 namespace {

@@ -6,8 +6,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "engine/rng.hpp"
-#include "engine/samplers.hpp"
+#include "base/rng.hpp"
+#include "base/samplers.hpp"
 
 namespace patchrace::detail {
 namespace {

@@ -7,9 +7,9 @@
 #include <cmath>
 #include <set>
 
-#include "engine/rng.hpp"
+#include "base/rng.hpp"
 #include "model/placement.hpp"
-#include "model/radix_sort.hpp"
+#include "base/radix_sort.hpp"
 #include "patchrace/ensemble.hpp"
 #include "patchrace/error.hpp"
 #include "patchrace/simulate.hpp"

@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "engine/agenda.hpp"
-#include "engine/permutation.hpp"
-#include "engine/rng.hpp"
+#include "base/permutation.hpp"
+#include "base/rng.hpp"
 #include "engine/sweeps.hpp"
 #include "engine/worm_model.hpp"
 

@@ -9,8 +9,8 @@
 #include <cstdint>
 #include <span>
 
-#include "engine/arrival_queue.hpp"
-#include "engine/event_queue.hpp"
+#include "base/arrival_queue.hpp"
+#include "base/event_queue.hpp"
 #include "engine/scanner.hpp"
 
 namespace patchrace::detail {

@@ -10,7 +10,7 @@
 #include <span>
 #include <vector>
 
-#include "engine/prefetch.hpp"
+#include "base/prefetch.hpp"
 
 namespace patchrace::detail {
 

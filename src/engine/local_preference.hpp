@@ -25,9 +25,9 @@
 #include <new>
 #include <vector>
 
-#include "engine/prefetch.hpp"
-#include "engine/rng.hpp"
-#include "engine/sum_tree.hpp"
+#include "base/prefetch.hpp"
+#include "base/rng.hpp"
+#include "base/sum_tree.hpp"
 #include "engine/worm_model.hpp"
 
 namespace patchrace::detail {

@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "model/radix_sort.hpp"
+#include "base/radix_sort.hpp"
 
 namespace patchrace::detail {
 

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "engine/samplers.hpp"
+#include "base/samplers.hpp"
 #include "model/placement.hpp"
 
 namespace patchrace::detail {

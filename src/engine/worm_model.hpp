@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "engine/rng.hpp"
+#include "base/rng.hpp"
 #include "patchrace/scenario.hpp"
 
 namespace patchrace::detail {

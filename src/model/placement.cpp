@@ -9,8 +9,8 @@
 #include <string>
 #include <utility>
 
-#include "engine/samplers.hpp"
-#include "model/radix_sort.hpp"
+#include "base/samplers.hpp"
+#include "base/radix_sort.hpp"
 #include "patchrace/error.hpp"
 
 namespace patchrace::detail {

@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "engine/samplers.hpp"
+#include "base/samplers.hpp"
 
 namespace patchrace::testing {
 namespace {

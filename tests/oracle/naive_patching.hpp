@@ -15,7 +15,7 @@
 #include <utility>
 #include <vector>
 
-#include "engine/rng.hpp"
+#include "base/rng.hpp"
 #include "patchrace/scenario.hpp"
 
 namespace patchrace::testing {

@@ -14,9 +14,9 @@
 #include <utility>
 #include <vector>
 
-#include "engine/permutation.hpp"
-#include "engine/rng.hpp"
-#include "engine/samplers.hpp"
+#include "base/permutation.hpp"
+#include "base/rng.hpp"
+#include "base/samplers.hpp"
 #include "oracle/naive_patching.hpp"
 
 namespace patchrace::testing {

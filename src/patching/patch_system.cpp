@@ -1,11 +1,11 @@
-#include "engine/patch_system.hpp"
+#include "patching/patch_system.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <numeric>
 #include <utility>
 
-#include "engine/samplers.hpp"
+#include "base/samplers.hpp"
 
 namespace patchrace::detail {
 namespace {

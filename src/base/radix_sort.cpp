@@ -1,4 +1,4 @@
-#include "model/radix_sort.hpp"
+#include "base/radix_sort.hpp"
 
 #include <algorithm>
 #include <initializer_list>

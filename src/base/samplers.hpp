@@ -5,7 +5,7 @@
 #include <cmath>
 #include <cstdint>
 
-#include "engine/rng.hpp"
+#include "base/rng.hpp"
 
 namespace patchrace::detail {
 

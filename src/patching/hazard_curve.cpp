@@ -1,4 +1,4 @@
-#include "engine/hazard_curve.hpp"
+#include "patching/hazard_curve.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "engine/patch_service.hpp"
+#include "patching/patch_service.hpp"
 
 #include <utility>
 

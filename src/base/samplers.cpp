@@ -1,7 +1,7 @@
 // Poisson and binomial samplers (W. Hörmann, "The transformed rejection method for
 // generating Poisson random variables", 1993; "The generation of binomial random
 // variates", 1993).
-#include "engine/samplers.hpp"
+#include "base/samplers.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -10,7 +10,7 @@
 #include <limits>
 #include <vector>
 
-#include "engine/working_clock.hpp"
+#include "patching/working_clock.hpp"
 
 namespace patchrace::detail {
 

@@ -9,7 +9,7 @@
 #include <limits>
 #include <vector>
 
-#include "engine/prefetch.hpp"
+#include "base/prefetch.hpp"
 
 namespace patchrace::detail {
 

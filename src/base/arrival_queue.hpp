@@ -33,7 +33,7 @@
 #include <utility>
 #include <vector>
 
-#include "engine/prefetch.hpp"
+#include "base/prefetch.hpp"
 
 namespace patchrace::detail {
 

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "engine/prefetch.hpp"
+#include "base/prefetch.hpp"
 
 namespace patchrace::detail {
 

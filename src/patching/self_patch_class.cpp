@@ -1,8 +1,8 @@
-#include "engine/self_patch_class.hpp"
+#include "patching/self_patch_class.hpp"
 
 #include <cmath>
 
-#include "engine/samplers.hpp"
+#include "base/samplers.hpp"
 
 namespace patchrace::detail {
 namespace {

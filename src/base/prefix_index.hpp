@@ -13,7 +13,7 @@
 #include <span>
 #include <vector>
 
-#include "engine/prefetch.hpp"
+#include "base/prefetch.hpp"
 
 namespace patchrace::detail {
 

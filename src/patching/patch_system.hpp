@@ -13,9 +13,9 @@
 #include <queue>
 #include <vector>
 
-#include "engine/patch_service.hpp"
-#include "engine/rng.hpp"
-#include "engine/self_patch_class.hpp"
+#include "patching/patch_service.hpp"
+#include "base/rng.hpp"
+#include "patching/self_patch_class.hpp"
 #include "patchrace/scenario.hpp"
 
 namespace patchrace::detail {

@@ -1,4 +1,4 @@
-#include "engine/working_clock.hpp"
+#include "patching/working_clock.hpp"
 
 #include <cmath>
 

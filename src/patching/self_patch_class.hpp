@@ -20,8 +20,8 @@
 #include <utility>
 #include <vector>
 
-#include "engine/hazard_curve.hpp"
-#include "engine/rng.hpp"
+#include "patching/hazard_curve.hpp"
+#include "base/rng.hpp"
 
 namespace patchrace::detail {
 

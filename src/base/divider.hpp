@@ -5,7 +5,7 @@
 
 #include <cstdint>
 
-#include "engine/samplers.hpp"  // Uint128
+#include "base/samplers.hpp"  // Uint128
 
 namespace patchrace::detail {
 

@@ -1,0 +1,93 @@
+# Fails when a file includes a header of a layer above its own.
+#
+#   cmake -DROOT=<source dir> [-DFILES=<a;b;...>] -P cmake/check_layers.cmake
+#
+# The layers, lowest first: base, model, patching, engine, io, cli. A file under
+# src/<layer>/ belongs to that layer; a public header include/patchrace/NAME.hpp to
+# the layer listed below (a new public header must be added there). A quoted
+# include "<layer>/..." or "patchrace/NAME.hpp" names the layer of the included
+# file; other includes (system and third-party headers) are not checked. Without
+# FILES, every .hpp and .cpp under ROOT/src and ROOT/include/patchrace is read.
+cmake_minimum_required(VERSION 3.25)
+
+set(layers base model patching engine io cli)
+string(JOIN ", " layer_order ${layers})
+set(public_base error prefix)
+set(public_model scenario result)
+set(public_engine simulate ensemble)
+set(public_io scenario_file output sweep_output)
+
+function(public_header_layer name out)
+  foreach(layer base model engine io)
+    if(name IN_LIST public_${layer})
+      set(${out} ${layer} PARENT_SCOPE)
+      return()
+    endif()
+  endforeach()
+  set(${out} "" PARENT_SCOPE)
+endfunction()
+
+# The layer of a file given by its path relative to ROOT ("" if not layered).
+function(file_layer path out)
+  if(path MATCHES "^src/([a-z]+)/")
+    set(layer ${CMAKE_MATCH_1})
+    if(layer IN_LIST layers)
+      set(${out} ${layer} PARENT_SCOPE)
+      return()
+    endif()
+    message(FATAL_ERROR "${path}: src/${layer}/ is not a layer; the layers are ${layer_order}")
+  elseif(path MATCHES "^include/patchrace/([a-z_0-9]+)\\.hpp$")
+    public_header_layer(${CMAKE_MATCH_1} layer)
+    if(layer STREQUAL "")
+      message(FATAL_ERROR "${path}: public header of no layer; add it to cmake/check_layers.cmake")
+    endif()
+    set(${out} ${layer} PARENT_SCOPE)
+    return()
+  endif()
+  set(${out} "" PARENT_SCOPE)
+endfunction()
+
+if(NOT DEFINED ROOT)
+  message(FATAL_ERROR "check_layers.cmake needs -DROOT=<source dir>")
+endif()
+if(NOT DEFINED FILES)
+  file(GLOB_RECURSE FILES RELATIVE ${ROOT} ${ROOT}/src/*.hpp ${ROOT}/src/*.cpp ${ROOT}/include/patchrace/*.hpp)
+endif()
+
+set(violations 0)
+foreach(path IN LISTS FILES)
+  file_layer(${path} layer)
+  if(layer STREQUAL "")
+    continue()
+  endif()
+  list(FIND layers ${layer} rank)
+  file(STRINGS ${ROOT}/${path} includes REGEX "^[ \t]*#[ \t]*include[ \t]*\"")
+  foreach(line IN LISTS includes)
+    string(REGEX REPLACE "^[ \t]*#[ \t]*include[ \t]*\"([^\"]+)\".*" "\\1" included "${line}")
+    set(included_layer "")
+    if(included MATCHES "^patchrace/([a-z_0-9]+)\\.hpp$")
+      public_header_layer(${CMAKE_MATCH_1} included_layer)
+      if(included_layer STREQUAL "")
+        message(NOTICE "${path}: includes ${included}, a public header of no layer")
+        math(EXPR violations "${violations} + 1")
+        continue()
+      endif()
+    elseif(included MATCHES "^([a-z]+)/")
+      if(CMAKE_MATCH_1 IN_LIST layers)
+        set(included_layer ${CMAKE_MATCH_1})
+      endif()
+    endif()
+    if(included_layer STREQUAL "")
+      continue()
+    endif()
+    list(FIND layers ${included_layer} included_rank)
+    if(included_rank GREATER rank)
+      message(NOTICE "${path}: the ${layer} layer includes ${included}, of the ${included_layer} layer above it "
+                     "(layers, lowest first: ${layer_order})")
+      math(EXPR violations "${violations} + 1")
+    endif()
+  endforeach()
+endforeach()
+if(violations GREATER 0)
+  message(FATAL_ERROR "${violations} include(s) against the layer order")
+endif()
