@@ -310,7 +310,7 @@ TEST(LocalPreferenceIndex, OwnSlash8ChoicesStayInTheScannersSlash8) {
       index.susceptible_changed(b, 0, hosts[b]);
       if (static_cast<int>(address[index.first_host(b)] >> 24) == scanning_slash8) index.scanning_changed(b, 0, 1);
     }
-    Rng rng(3, static_cast<std::uint64_t>(scanning_slash8), StreamPurpose::kEngine);
+    Rng rng(3, static_cast<std::uint64_t>(scanning_slash8), StreamPurpose::kContacts);
     std::vector<int> chosen(hosts.size(), 0);
     constexpr int kDraws = 20000;
     for (int i = 0; i < kDraws; ++i) {
@@ -350,7 +350,7 @@ TEST(EventQueue, RunsPopInTheSameOrderAsTheHeap) {
   // without a run; pops interleaved with pushes.
   EventQueue q;
   std::vector<ScheduledEvent> pending;
-  Rng rng(7, 0, StreamPurpose::kEngine);
+  Rng rng(7, 0, StreamPurpose::kContacts);
   double now = 0.0;
   std::uint32_t id = 0;
   std::vector<ScheduledEvent> popped;

@@ -187,7 +187,7 @@ TEST(NaiveOracle, SequentialLocalStartLowersTheThirdByteWithinTheBackoff) {
 int check_permutation_walk(const Scenario& s, std::uint64_t rep, const NaiveTrace& trace) {
   const int bits = 32 - s.address_space.prefix_length;
   const detail::AddressPermutation walk(
-      detail::Rng(kSeed, rep, detail::StreamPurpose::kEngine, 7).next_u64(), bits);
+      detail::Rng(kSeed, rep, detail::StreamPurpose::kSweeps, detail::kPermutationKey).next_u64(), bits);
   const std::uint64_t mask = (std::uint64_t{1} << bits) - 1;
   const double duration = s.run.duration;
   int jumps = 0;

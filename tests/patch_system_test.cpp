@@ -92,7 +92,7 @@ TEST(SelfPatchClass, YieldsEveryHostOnceInIncreasingTime) {
     const double t = c.next_time();
     ASSERT_GE(t, last);
     last = t;
-    const std::uint32_t h = c.pop(rng);
+    const std::uint32_t h = c.pop();
     ASSERT_FALSE(seen[h]);
     seen[h] = true;
   }
@@ -105,7 +105,7 @@ TEST(SelfPatchClass, PatchTimesFollowTheCurve) {
   std::vector<std::uint32_t> hosts(20001);
   std::iota(hosts.begin(), hosts.end(), 0u);
   SelfPatchClass c(HazardCurve::exponential(1.0), 100.0, hosts, rng);
-  for (int k = 0; k < 10000; ++k) c.pop(rng);
+  for (int k = 0; k < 10000; ++k) c.pop();
   EXPECT_NEAR(c.next_time() - 100.0, std::log(2.0), 0.03);
 }
 
@@ -120,7 +120,7 @@ TEST(SelfPatchClass, NewsSpeedsUpTheRemainingHostsOnly) {
     const double t = plain.next_time();
     const double expected = t <= 0.5 ? t : 0.5 + (t - 0.5) / 4.0;
     ASSERT_NEAR(news.next_time(), expected, 1e-12);
-    ASSERT_EQ(plain.pop(a), news.pop(b));
+    ASSERT_EQ(plain.pop(), news.pop());
   }
 }
 
@@ -128,9 +128,9 @@ TEST(SelfPatchClass, DeferredHostGetsABudgetBeyondTheHazardAlreadySpent) {
   Rng rng(4, 0, StreamPurpose::kTest);
   SelfPatchClass c(HazardCurve::exponential(1.0), -10.0, {}, rng);
   EXPECT_EQ(c.next_time(), kInf);
-  c.defer(7, 0.0, rng);
+  c.defer(7, 0.0);
   EXPECT_GE(c.next_time(), 0.0);
-  EXPECT_EQ(c.pop(rng), 7u);
+  EXPECT_EQ(c.pop(), 7u);
 }
 
 /// Runs a service until idle, recording (time, host, ring) of each patch.
@@ -251,9 +251,7 @@ Scenario service_scenario() {
 
 /// The groups of the hosts in the order the service patches them.
 std::vector<int> service_group_order(const Scenario& s, std::vector<double>* times = nullptr) {
-  Rng placement(5, 0, StreamPurpose::kPlacement);
-  Rng engine(5, 0, StreamPurpose::kEngine);
-  PatchSystem system(s, static_cast<std::uint32_t>(s.population.hosts), placement, engine);
+  PatchSystem system(s, static_cast<std::uint32_t>(s.population.hosts), StreamKey{5, 0});
   std::vector<int> groups;
   PatchAction action;
   while (system.next_time() < kInf) {
@@ -295,9 +293,7 @@ TEST(PatchSystem, CriticalityFirstAndMinScoreReorderAndFilter) {
 TEST(PatchSystem, RingsTakeTheirSharesOfTheServicesHosts) {
   Scenario s = service_scenario();
   s.patching.services[0].rings = {{"test", 0.1, 1000.0}, {"broad", 0.9, 0.0}};
-  Rng placement(6, 0, StreamPurpose::kPlacement);
-  Rng engine(6, 0, StreamPurpose::kEngine);
-  PatchSystem system(s, 300, placement, engine);
+  PatchSystem system(s, 300, StreamKey{6, 0});
   ASSERT_EQ(system.ring_count(), 2);
   std::map<int, int> per_ring;
   double last_test = 0.0, first_broad = kInf;
@@ -323,9 +319,7 @@ TEST(PatchSystem, BreakProbabilityHalvesWithAgeAndStopsAtTheFix) {
   s.patching.bad_patch.probability = 0.2;
   s.patching.bad_patch.half_life = kDay;
   s.patching.bad_patch.fix_release = 3 * kDay;
-  Rng placement(7, 0, StreamPurpose::kPlacement);
-  Rng engine(7, 0, StreamPurpose::kEngine);
-  const PatchSystem system(s, 10, placement, engine);
+  const PatchSystem system(s, 10, StreamKey{7, 0});
   EXPECT_DOUBLE_EQ(system.break_probability(-kDay), 0.2);
   EXPECT_DOUBLE_EQ(system.break_probability(0.0), 0.1);
   EXPECT_DOUBLE_EQ(system.break_probability(kDay), 0.05);
@@ -334,9 +328,7 @@ TEST(PatchSystem, BreakProbabilityHalvesWithAgeAndStopsAtTheFix) {
 
 TEST(PatchSystem, GroupCountsAreExact) {
   const Scenario s = service_scenario();
-  Rng placement(8, 0, StreamPurpose::kPlacement);
-  Rng engine(8, 0, StreamPurpose::kEngine);
-  const PatchSystem system(s, 300, placement, engine);
+  const PatchSystem system(s, 300, StreamKey{8, 0});
   for (int g = 0; g < 3; ++g) EXPECT_EQ(system.group_size(g), 100u);
 }
 

@@ -25,17 +25,17 @@ TEST(Philox, MatchesPublishedKnownAnswer) {
 }
 
 TEST(Rng, SameKeyGivesSameStream) {
-  Rng a(7, 3, StreamPurpose::kEngine);
-  Rng b(7, 3, StreamPurpose::kEngine);
+  Rng a(7, 3, StreamPurpose::kContacts);
+  Rng b(7, 3, StreamPurpose::kContacts);
   for (int i = 0; i < 100; ++i) EXPECT_EQ(a.next_u64(), b.next_u64());
 }
 
 TEST(Rng, SeedReplicateAndPurposeEachChangeTheStream) {
-  const std::uint64_t base = Rng(7, 3, StreamPurpose::kEngine).next_u64();
-  EXPECT_NE(base, Rng(8, 3, StreamPurpose::kEngine).next_u64());
-  EXPECT_NE(base, Rng(7, 4, StreamPurpose::kEngine).next_u64());
+  const std::uint64_t base = Rng(7, 3, StreamPurpose::kContacts).next_u64();
+  EXPECT_NE(base, Rng(8, 3, StreamPurpose::kContacts).next_u64());
+  EXPECT_NE(base, Rng(7, 4, StreamPurpose::kContacts).next_u64());
   EXPECT_NE(base, Rng(7, 3, StreamPurpose::kPlacement).next_u64());
-  EXPECT_NE(base, Rng(7, 3, StreamPurpose::kEngine, 1).next_u64());
+  EXPECT_NE(base, Rng(7, 3, StreamPurpose::kContacts, 1).next_u64());
 }
 
 TEST(Rng, UniformStaysInItsInterval) {
@@ -51,7 +51,7 @@ TEST(Rng, UniformStaysInItsInterval) {
 }
 
 TEST(Rng, GoldenWords) {
-  Rng rng(20010719, 0, StreamPurpose::kEngine);
+  Rng rng(20010719, 0, StreamPurpose::kContacts);
   const std::vector<std::uint64_t> expected = {0x0865309e0487c8a2ULL,0xba1159799b90665dULL,0x8d22cc6f6913e302ULL,0x87094f60c6baa37cULL,0xbdfe4eb4bc8c7240ULL,0x738c9e4a68047997ULL};
   for (std::uint64_t want : expected) EXPECT_EQ(rng.next_u64(), want);
 }

@@ -53,11 +53,10 @@ struct Harness {
   Scenario scenario;
   WormModel model;
   HostAttributes hosts;
-  Rng rng{1, 0, StreamPurpose::kTest};
   Agenda agenda;
   OfflineUntil offline;
   Figures figures;
-  Sweeps sweeps{scenario, model, hosts, 1, 0, rng, agenda, offline, figures};
+  Sweeps sweeps{scenario, model, hosts, StreamKey{1, 0}, agenda, offline, figures};
 };
 
 /// A context in which host 0 scans and every other host is susceptible until a
@@ -156,7 +155,7 @@ std::pair<double, int> permutation_copy_until_dormant(bool cleanup, std::uint32_
   // The walk the sweeps build (the harness's seed 1, replicate 0): the other copies
   // start in walk order from just after host 0, so that none finds its first target
   // infected and none draws a jump; host 0's copy starts last, every other host infected.
-  const AddressPermutation walk(Rng(1, 0, StreamPurpose::kEngine, 7).next_u64(), kBits);
+  const AddressPermutation walk(Rng(1, 0, StreamPurpose::kSweeps, kPermutationKey).next_u64(), kBits);
   std::vector<std::uint32_t> order(kHosts);
   for (std::uint32_t host = 0; host < kHosts; ++host) order[host] = host;
   std::sort(order.begin(), order.end(),

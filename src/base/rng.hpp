@@ -7,13 +7,36 @@
 
 namespace patchrace::detail {
 
-/// What a stream is used for. Each purpose gets its own stream, so changing how
-/// much randomness one part consumes never shifts another part's draws.
+/// What a stream is used for. Each process and each per-host attribute draws from
+/// its own stream, keyed by (seed, replicate, purpose, entity), so that changing how
+/// much randomness one part consumes never shifts another part's draws, and two
+/// scenarios that differ in one part share every other draw (common random numbers).
+/// The entity is the substream's second key: a host, a group, a patch class, a service.
 enum class StreamPurpose : std::uint64_t {
-  kPlacement = 1,  // host addresses and per-host attributes
-  kEngine = 2,     // event times and choices of the simulation
-  kTest = 1000,    // tests and reference oracles (add an offset for several)
+  kPlacement = 1,     // host addresses
+  kContacts = 2,      // random-target contacts: times, targets, exploit outcomes
+  kHostType = 3,      // each host's type
+  kHostLink = 4,      // each host's access-link class
+  kGroup = 5,         // each host's management group
+  kExposure = 6,      // each host's exposure
+  kSeeds = 7,         // the hit-list and its seeding times
+  kCleanup = 8,       // entity: host; its delay from infection to cleanup
+  kPatchClass = 9,    // entity: group; which adoption class each of its hosts joins
+  kSelfPatch = 10,    // entity: patch class (group * 256 + class); its patch times and order
+  kServiceOrder = 11, // entity: service; ties of its priority order
+  kBadPatch = 12,     // breaks by a bad patch and self-patching hosts' repatch delays
+  kSweeps = 13,       // entity kSweepArrivals, kSweepPositions or kPermutationKey
+  kTest = 1000,       // tests and reference oracles (add an offset for several)
 };
+
+/// Entities of StreamPurpose::kBadPatch.
+inline constexpr std::uint64_t kBadPatchBreaks = 0;     // whether a patch breaks its host
+inline constexpr std::uint64_t kBadPatchRepatches = 1;  // self-patching hosts' repatch delays
+
+/// Entities of StreamPurpose::kSweeps.
+inline constexpr std::uint64_t kSweepArrivals = 0;   // starts' choices, delivery and exploit outcomes
+inline constexpr std::uint64_t kSweepPositions = 1;  // random starts and permutation jumps
+inline constexpr std::uint64_t kPermutationKey = 2;  // the permutation's key
 
 /// SplitMix64 finaliser: a bijective mixer with good avalanche.
 constexpr std::uint64_t splitmix64(std::uint64_t x) {
@@ -64,6 +87,18 @@ class Rng {
   std::uint64_t counter_[4];
   std::uint64_t block_[4] = {0, 0, 0, 0};
   int index_ = 4;
+};
+
+/// The key of one replicate's streams: what every component that draws needs to
+/// make its own.
+struct StreamKey {
+  std::uint64_t seed = 0;
+  std::uint64_t replicate = 0;
+
+  /// The stream of `purpose` for `entity`.
+  [[nodiscard]] Rng stream(StreamPurpose purpose, std::uint64_t entity = 0) const {
+    return Rng(seed, replicate, purpose, entity);
+  }
 };
 
 }  // namespace patchrace::detail

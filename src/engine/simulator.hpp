@@ -79,16 +79,17 @@ class Simulator {
   Simulator(const Scenario& scenario, std::uint64_t seed, std::uint64_t replicate)
       : scenario_(scenario),
         model_(scenario),
-        rng_(seed, replicate, StreamPurpose::kEngine),
-        hosts_(place(scenario, seed, replicate, model_)),
+        key_{seed, replicate},
+        rng_(key_.stream(StreamPurpose::kContacts)),
+        break_rng_(key_.stream(StreamPurpose::kBadPatch, kBadPatchBreaks)),
+        hosts_(place_population(scenario, model_, key_)),
         local_(make_local_index(scenario, model_, hosts_)),
         pools_(static_cast<std::uint32_t>(hosts_.address.size()), strata_of_hosts(),
                stratum_count(), kPoolCount, kSusceptible,
                model_.random_targets() ? PoolPicks::kUniform : PoolPicks::kNone),
-        patches_(make_patch_system(scenario, host_count(), seed, replicate, rng_)),
+        patches_(scenario, host_count(), key_),
         active_scanners_(model_.link_count(), 0),
-        sweeps_(scenario, model_, hosts_, seed, replicate, rng_, queue_, offline_until_,
-                result_.figures) {
+        sweeps_(scenario, model_, hosts_, key_, queue_, offline_until_, result_.figures) {
     result_.replicate = replicate;
     result_.seed = seed;
     init_stratum_counts();
@@ -134,13 +135,6 @@ class Simulator {
   static constexpr int kLookahead = 8;  // contacts between drawing a target word and using it
   static constexpr int kLinearStrata = 8;  // above this, per-stratum counts live in SumTrees
   static constexpr std::size_t kReturnsAhead = 4;  // crash returns between a hint and the return
-
-  /// Places the hosts and draws their types and link classes (placement stream).
-  static HostAttributes place(const Scenario& scenario, std::uint64_t seed,
-                              std::uint64_t replicate, const WormModel& model) {
-    Rng placement(seed, replicate, StreamPurpose::kPlacement);
-    return place_population(scenario, model, placement);
-  }
 
   [[nodiscard]] std::uint32_t host_count() const {
     return static_cast<std::uint32_t>(hosts_.address.size());
@@ -278,12 +272,6 @@ class Simulator {
 
   // ---- set-up -------------------------------------------------------------
 
-  static PatchSystem make_patch_system(const Scenario& scenario, std::uint32_t hosts,
-                                       std::uint64_t seed, std::uint64_t replicate, Rng& engine) {
-    Rng placement(seed, replicate, StreamPurpose::kPlacement, 1);
-    return PatchSystem(scenario, hosts, placement, engine);
-  }
-
   /// Per-group counts, kept only when there are several groups.
   void init_groups();
 
@@ -330,12 +318,12 @@ class Simulator {
   /// the seed rule, at t = 0 or at uniform times inside the seeding window.
   void seed_infections();
 
-  /// `count` distinct unpatched hosts by the seed rule (engine stream), or all of
+  /// `count` distinct unpatched hosts by the seed rule (from `rng`), or all of
   /// them when fewer are left (patches before the worm can leave none).
-  std::vector<std::uint32_t> choose_seeds(std::uint64_t count);
+  std::vector<std::uint32_t> choose_seeds(std::uint64_t count, Rng& rng);
 
   /// A host drawn uniformly from all susceptible hosts (there must be one).
-  std::uint32_t random_susceptible_host();
+  std::uint32_t random_susceptible_host(Rng& rng);
 
   // ---- state changes ---------------------------------------------------------
 
@@ -353,7 +341,12 @@ class Simulator {
   [[gnu::always_inline]] void infected_one(std::uint32_t host, double t) {
     ++cumulative_infected_;
     if (track_groups_) ++group_infected_[patches_.group_of(host)];
-    if (cleanup_) schedule_cleanup(host, t + sample_exponential(rng_, cleanup_rate(host)));
+    if (cleanup_) {
+      // Each host's cleanup delay from its own substream: the same in every scenario
+      // that infects it (a host is infected at most once).
+      Rng cleanup = key_.stream(StreamPurpose::kCleanup, host);
+      schedule_cleanup(host, t + sample_exponential(cleanup, cleanup_rate(host)));
+    }
     if (cumulative_infected_ >= patches_.next_count_trigger()) {
       patches_.infected_count(cumulative_infected_, t);
     }
@@ -649,7 +642,9 @@ class Simulator {
 
   const Scenario& scenario_;
   const WormModel model_;
-  Rng rng_;
+  const StreamKey key_;  // every stream of the replicate derives from it
+  Rng rng_;              // random-target contacts
+  Rng break_rng_;        // breaks by a bad patch
   HostAttributes hosts_;  // addresses (sorted; host i lives at address[i]), types, links
   std::optional<LocalPreferenceIndex> local_;  // local-preference scanning only
   HostPartition pools_;   // strata: (/16 block if local preference) x host type

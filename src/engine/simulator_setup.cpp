@@ -72,7 +72,7 @@ void Simulator::run_patches_before_start() {
   }
   while (patches_.next_time() < 0.0) handle_patch_action(patches_.next_time());
   explicit_seed_ = {};
-  patches_.release_deferred(rng_);
+  patches_.release_deferred();
 }
 
 void Simulator::handle_patch_action(double t) {
@@ -92,7 +92,7 @@ void Simulator::apply_patch(std::uint32_t host, double t, int ring) {
   ++result_.figures.events;
   const int pool = pools_.pool_of(host);
   const double p_break = patches_.break_probability(t);
-  if (p_break > 0.0 && sample_bernoulli(rng_, p_break)) {
+  if (p_break > 0.0 && sample_bernoulli(break_rng_, p_break)) {
     ++group_breaks_[patches_.group_of(host)];
     ++result_.figures.breaks;
     broken_since_sum_ += t;
@@ -163,12 +163,13 @@ void Simulator::patched_now(int g) {
 
 void Simulator::seed_infections() {
   const auto& worm = scenario_.worm;
+  Rng rng = key_.stream(StreamPurpose::kSeeds);
   std::vector<std::uint32_t> seeds = hosts_.seed_hosts;
-  if (seeds.empty()) seeds = choose_seeds(worm.initial_infected);
+  if (seeds.empty()) seeds = choose_seeds(worm.initial_infected, rng);
   track_susceptible_ = false;  // no susceptible picks after this
   if (worm.seed_window > 0.0) {
     for (std::uint32_t h : seeds) {
-      queue_.push(rng_.uniform() * worm.seed_window, h, EventKind::kSeedInfection);
+      queue_.push(rng.uniform() * worm.seed_window, h, EventKind::kSeedInfection);
     }
   } else {
     for (std::uint32_t h : seeds) infect(h, 0.0);
@@ -176,7 +177,7 @@ void Simulator::seed_infections() {
   new_infections_ = cumulative_infected_;
 }
 
-std::vector<std::uint32_t> Simulator::choose_seeds(std::uint64_t count) {
+std::vector<std::uint32_t> Simulator::choose_seeds(std::uint64_t count, Rng& rng) {
   count = std::min<std::uint64_t>(count, susceptible());
   std::vector<std::uint32_t> seeds;
   seeds.reserve(count);
@@ -185,7 +186,7 @@ std::vector<std::uint32_t> Simulator::choose_seeds(std::uint64_t count) {
     // picks, a repeat being drawn again (the hit-list is small beside the hosts).
     std::vector<bool> taken(host_count(), false);
     while (seeds.size() < count) {
-      const std::uint32_t h = random_susceptible_host();
+      const std::uint32_t h = random_susceptible_host(rng);
       if (taken[h]) continue;
       taken[h] = true;
       seeds.push_back(h);
@@ -212,7 +213,7 @@ std::vector<std::uint32_t> Simulator::choose_seeds(std::uint64_t count) {
       if (is_susceptible_pool(pools_.pool_of(h))) candidates.push_back(h);
     }
     for (std::size_t i = 0; i < candidates.size() && seeds.size() < count; ++i) {
-      const std::uint64_t j = i + sample_index(rng_, candidates.size() - i);
+      const std::uint64_t j = i + sample_index(rng, candidates.size() - i);
       std::swap(candidates[i], candidates[j]);
       seeds.push_back(candidates[i]);
     }
@@ -221,16 +222,16 @@ std::vector<std::uint32_t> Simulator::choose_seeds(std::uint64_t count) {
   return seeds;
 }
 
-std::uint32_t Simulator::random_susceptible_host() {
+std::uint32_t Simulator::random_susceptible_host(Rng& rng) {
   if (!model_.random_targets()) {
     // The sweeping strategies keep no order inside the pools: a uniform host,
     // drawn again until it is susceptible.
     while (true) {
-      const auto h = static_cast<std::uint32_t>(sample_index(rng_, host_count()));
+      const auto h = static_cast<std::uint32_t>(sample_index(rng, host_count()));
       if (is_susceptible_pool(pools_.pool_of(h))) return h;
     }
   }
-  std::uint64_t i = sample_index(rng_, susceptible());
+  std::uint64_t i = sample_index(rng, susceptible());
   const int st = locate(susceptible_tree_, [&](int k) { return susceptible_in(k); }, i);
   return pools_.at(st, kSusceptible, static_cast<std::uint32_t>(i));
 }

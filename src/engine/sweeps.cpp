@@ -11,17 +11,16 @@
 namespace patchrace::detail {
 
 Sweeps::Sweeps(const Scenario& scenario, const WormModel& model, const HostAttributes& hosts,
-               std::uint64_t seed, std::uint64_t replicate, Rng& rng, Agenda& agenda,
-               const OfflineUntil& offline_until, Figures& figures)
+               StreamKey key, Agenda& agenda, const OfflineUntil& offline_until, Figures& figures)
     : scenario_(scenario),
       model_(model),
       hosts_(hosts),
-      rng_(rng),
+      rng_(key.stream(StreamPurpose::kSweeps, kSweepArrivals)),
       agenda_(agenda),
       offline_until_(offline_until),
       figures_(figures),
       host_count_(static_cast<std::uint32_t>(hosts.address.size())),
-      random_rng_(seed, replicate, StreamPurpose::kEngine, 8) {
+      random_rng_(key.stream(StreamPurpose::kSweeps, kSweepPositions)) {
   const ScanStrategy strategy = model_.strategy();
   const std::uint32_t batch = strategy == ScanStrategy::kSequential ? scenario_.worm.sequential.batch : 1;
   batch_ = Divider(batch);
@@ -36,7 +35,7 @@ Sweeps::Sweeps(const Scenario& scenario, const WormModel& model, const HostAttri
     walk_ = NextSet(host_count());
     walk_index_ = PrefixIndex(hosts_.address, scenario_.address_space.base, bits);
   } else if (strategy == ScanStrategy::kPermutation) {
-    permutation_.emplace(Rng(seed, replicate, StreamPurpose::kEngine, 7).next_u64(), bits);
+    permutation_.emplace(key.stream(StreamPurpose::kSweeps, kPermutationKey).next_u64(), bits);
     std::vector<std::uint64_t> keyed(host_count());
     for (std::uint32_t h = 0; h < host_count(); ++h) {
       const std::uint32_t offset = hosts_.address[h] - scenario_.address_space.base;

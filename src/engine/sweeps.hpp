@@ -74,13 +74,12 @@ class Sweeps {
   static constexpr std::uint64_t kUnknownRank = std::numeric_limits<std::uint64_t>::max();
 
   /// Builds the walk order and the set of hosts a sweep must stop at. Keeps
-  /// references to every argument but seed and replicate (all must outlive it):
-  /// `rng` is the engine stream, `agenda` receives the scanner arrivals,
+  /// references to every argument but `key` (all must outlive it); draws from its
+  /// own streams of `key` (StreamPurpose::kSweeps). `agenda` receives the scanner arrivals,
   /// `offline_until` holds every offline host's return time, `figures` counts
   /// events and sweeps.
-  Sweeps(const Scenario& scenario, const WormModel& model, const HostAttributes& hosts,
-         std::uint64_t seed, std::uint64_t replicate, Rng& rng, Agenda& agenda,
-         const OfflineUntil& offline_until, Figures& figures);
+  Sweeps(const Scenario& scenario, const WormModel& model, const HostAttributes& hosts, StreamKey key,
+         Agenda& agenda, const OfflineUntil& offline_until, Figures& figures);
 
   /// A host infected at time t starts its sweep (`rank`: its walk rank, if known);
   /// a sequential sweep stops at it no more.
@@ -315,7 +314,7 @@ class Sweeps {
   const Scenario& scenario_;
   const WormModel& model_;
   const HostAttributes& hosts_;
-  Rng& rng_;
+  Rng rng_;                                    // starts' choices, delivery and exploit outcomes
   Agenda& agenda_;
   const OfflineUntil& offline_until_;  // offline (crashed or broken) host -> return time
   Figures& figures_;

@@ -84,10 +84,11 @@ std::uint64_t WormModel::random_allowed_offset(Rng& rng) const {
   return in.begin + (i - in.before);
 }
 
-HostAttributes place_population(const Scenario& scenario, const WormModel& model, Rng& rng) {
+HostAttributes place_population(const Scenario& scenario, const WormModel& model, StreamKey key) {
   HostAttributes hosts;
   const auto& worm = scenario.worm;
-  hosts.address = place_hosts(scenario, rng);
+  Rng placement = key.stream(StreamPurpose::kPlacement);
+  hosts.address = place_hosts(scenario, placement);
   for (std::uint32_t a : worm.seed_addresses) {
     const auto it = std::lower_bound(hosts.address.begin(), hosts.address.end(), a);
     hosts.seed_hosts.push_back(static_cast<std::uint32_t>(it - hosts.address.begin()));
@@ -95,10 +96,12 @@ HostAttributes place_population(const Scenario& scenario, const WormModel& model
   const std::size_t n = hosts.address.size();
   if (model.type_count() > 1) {
     hosts.type.resize(n);
+    Rng rng = key.stream(StreamPurpose::kHostType);
     for (auto& t : hosts.type) t = static_cast<std::uint16_t>(sample_share(rng, scenario.population.types));
   }
   if (model.link_count() > 1) {
     hosts.link.resize(n);
+    Rng rng = key.stream(StreamPurpose::kHostLink);
     for (auto& c : hosts.link) c = static_cast<std::uint8_t>(sample_share(rng, worm.bandwidth.links));
   }
   return hosts;

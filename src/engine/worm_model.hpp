@@ -74,8 +74,8 @@ class WormModel {
 };
 
 /// Places the hosts (worm.seed_addresses included, never in an excluded prefix)
-/// and draws each host's type and link class by the scenario's shares.
-[[nodiscard]] HostAttributes place_population(const Scenario& scenario, const WormModel& model,
-                                              Rng& rng);
+/// and draws each host's type and link class by the scenario's shares, each from
+/// its own stream of `key` (kPlacement, kHostType, kHostLink).
+[[nodiscard]] HostAttributes place_population(const Scenario& scenario, const WormModel& model, StreamKey key);
 
 }  // namespace patchrace::detail

@@ -32,15 +32,17 @@ void shuffle(std::vector<T>& v, Rng& rng) {
 
 }  // namespace
 
-PatchSystem::PatchSystem(const Scenario& scenario, std::uint32_t host_count, Rng& placement,
-                         Rng& engine)
-    : scenario_(scenario), release_(scenario.patching.release), fix_time_(release_), engine_(&engine) {
+PatchSystem::PatchSystem(const Scenario& scenario, std::uint32_t host_count, StreamKey key)
+    : scenario_(scenario),
+      release_(scenario.patching.release),
+      fix_time_(release_),
+      repatch_rng_(key.stream(StreamPurpose::kBadPatch, kBadPatchRepatches)) {
   const BadPatchSpec& bad = scenario.patching.bad_patch;
   if (bad.enabled && bad.fix_release) fix_time_ = release_ + *bad.fix_release;
-  assign_groups(scenario, host_count, placement);
+  assign_groups(scenario, host_count, key);
   if (scenario.patching.enabled) {
-    build_classes(scenario, host_count, placement, engine);
-    build_services(scenario, host_count, placement);
+    build_classes(scenario, host_count, key);
+    build_services(scenario, host_count, key);
     for (int g = 0; g < group_count_; ++g) {
       const NewsSpec& news = groups_[g].news;
       if (!news.enabled) continue;
@@ -51,7 +53,8 @@ PatchSystem::PatchSystem(const Scenario& scenario, std::uint32_t host_count, Rng
   update_next_time();
 }
 
-void PatchSystem::assign_groups(const Scenario& scenario, std::uint32_t host_count, Rng& placement) {
+void PatchSystem::assign_groups(const Scenario& scenario, std::uint32_t host_count, StreamKey key) {
+  Rng placement = key.stream(StreamPurpose::kGroup);
   const auto& specs = scenario.population.groups;
   group_count_ = specs.empty() ? 1 : static_cast<int>(specs.size());
   groups_.assign(group_count_, Group{});
@@ -80,8 +83,7 @@ void PatchSystem::assign_groups(const Scenario& scenario, std::uint32_t host_cou
   for (std::uint32_t h = 0; h < host_count; ++h) ++group_size_[group_[h]];
 }
 
-void PatchSystem::build_classes(const Scenario& scenario, std::uint32_t host_count, Rng& placement,
-                                Rng& engine) {
+void PatchSystem::build_classes(const Scenario& scenario, std::uint32_t host_count, StreamKey key) {
   const PatchingSpec& patching = scenario.patching;
   const std::vector<std::string> names = [&] {
     std::vector<std::string> n;
@@ -141,11 +143,13 @@ void PatchSystem::build_classes(const Scenario& scenario, std::uint32_t host_cou
   constexpr std::uint8_t kNoClass = 0xff;
   std::vector<std::uint8_t> class_of(host_count, kNoClass);
   std::vector<std::size_t> sizes(total, 0);
+  std::vector<Rng> class_choice;  // per group
+  for (int g = 0; g < group_count_; ++g) class_choice.push_back(key.stream(StreamPurpose::kPatchClass, g));
   for (std::uint32_t h = 0; h < host_count; ++h) {
     const int g = group_of(h);
     const auto& c = curves[g];
     if (c.empty()) continue;
-    double u = c.size() == 1 && c[0].second == 1.0 ? 0.0 : placement.uniform();
+    double u = c.size() == 1 && c[0].second == 1.0 ? 0.0 : class_choice[g].uniform();
     for (std::size_t k = 0; k < c.size(); ++k) {
       if (u < c[k].second) {
         class_of[h] = static_cast<std::uint8_t>(first_class[g] + static_cast<int>(k));
@@ -164,17 +168,29 @@ void PatchSystem::build_classes(const Scenario& scenario, std::uint32_t host_cou
   for (int g = 0; g < group_count_; ++g) {
     for (std::size_t k = 0; k < curves[g].size(); ++k) {
       const int index = first_class[g] + static_cast<int>(k);
-      shuffle(members[index], placement);
+      Rng rng = key.stream(StreamPurpose::kSelfPatch, static_cast<std::uint64_t>(g) * 256 + k);
+      shuffle(members[index], rng);
       groups_[g].classes.push_back(static_cast<int>(classes_.size()));
-      classes_.emplace_back(std::move(curves[g][k].first), release_, std::move(members[index]), engine);
+      classes_.emplace_back(std::move(curves[g][k].first), release_, std::move(members[index]), rng);
       class_group_.push_back(g);
     }
   }
 }
 
-void PatchSystem::build_services(const Scenario& scenario, std::uint32_t host_count, Rng& placement) {
+void PatchSystem::build_services(const Scenario& scenario, std::uint32_t host_count, StreamKey key) {
   const PatchingSpec& patching = scenario.patching;
   const auto& group_specs = scenario.population.groups;
+  if (patching.services.empty()) return;
+  // Every host's exposure, in host order from its own stream, whichever services exist.
+  std::vector<std::uint8_t> exposure_of(host_count);
+  {
+    Rng rng = key.stream(StreamPurpose::kExposure);
+    const std::vector<double> all_internet{1.0, 0.0, 0.0};
+    for (std::uint32_t h = 0; h < host_count; ++h) {
+      const std::vector<double>& shares = group_specs.empty() ? all_internet : group_specs[group_of(h)].exposure;
+      exposure_of[h] = static_cast<std::uint8_t>(sample_share(rng, shares));
+    }
+  }
   for (std::size_t s = 0; s < patching.services.size(); ++s) {
     const PatchServiceSpec& spec = patching.services[s];
     const PrioritySpec& priority = spec.priority;
@@ -194,10 +210,8 @@ void PatchSystem::build_services(const Scenario& scenario, std::uint32_t host_co
     for (std::uint32_t h = 0; h < host_count; ++h) {
       const int g = group_of(h);
       if (groups_[g].kind != PolicyKind::kCentral || groups_[g].service != static_cast<int>(s)) continue;
-      const std::vector<double> exposure_shares =
-          group_specs.empty() ? std::vector<double>{1.0, 0.0, 0.0} : group_specs[g].exposure;
       const double criticality = group_specs.empty() ? 1.0 : group_specs[g].criticality;
-      const double exposure = kExposureScore[sample_share(placement, exposure_shares)];
+      const double exposure = kExposureScore[exposure_of[h]];
       const double score = std::pow(patching.importance, priority.importance_weight) *
                            std::pow(exposure, priority.exposure_weight) *
                            std::pow(criticality, priority.criticality_weight);
@@ -210,7 +224,8 @@ void PatchSystem::build_services(const Scenario& scenario, std::uint32_t host_co
       }
     }
     // Random order first: it decides the rings and breaks priority ties.
-    shuffle(entries, placement);
+    Rng ties = key.stream(StreamPurpose::kServiceOrder, s);
+    shuffle(entries, ties);
     const std::vector<RingSpec> rings =
         spec.rings.empty() ? std::vector<RingSpec>{RingSpec{"all", 1.0, 0.0}} : spec.rings;
     std::vector<std::size_t> ring_end;
@@ -263,7 +278,7 @@ void PatchSystem::rolled_back(std::uint32_t host, double t) {
   if (group.kind == PolicyKind::kCentral) {
     timed_.push(Timed{available, host, kRequeueDue});
   } else if (group.kind == PolicyKind::kSelf) {
-    const double delay = sample_exponential(*engine_, 1.0 / scenario_.patching.bad_patch.repatch_mean);
+    const double delay = sample_exponential(repatch_rng_, 1.0 / scenario_.patching.bad_patch.repatch_mean);
     timed_.push(Timed{available + delay, host, kRepatchDue});
   }
   update_next_time();
@@ -290,13 +305,13 @@ void PatchSystem::infected_count(std::uint64_t count, double t) {
   update_next_time();
 }
 
-void PatchSystem::release_deferred(Rng& engine) {
+void PatchSystem::release_deferred() {
   // All are re-queued at once: in host order.
   std::stable_sort(deferred_.begin(), deferred_.end(),
                    [](const auto& a, const auto& b) { return a.second < b.second; });
   for (const auto& [source, host] : deferred_) {
     if (source >= 0) {
-      classes_[source].defer(host, 0.0, engine);
+      classes_[source].defer(host, 0.0);
     } else {
       services_[-1 - source].requeue(host, 0.0);
     }

@@ -33,9 +33,12 @@ struct PatchAction {
 
 class PatchSystem {
  public:
-  /// Draws each host's group (and, for central services, its exposure) from the
-  /// placement stream `placement`; builds the classes and services.
-  PatchSystem(const Scenario& scenario, std::uint32_t host_count, Rng& placement, Rng& engine);
+  /// Draws each host's group (and, for central services, its exposure) and builds
+  /// the classes and services. Each draws from its own stream of `key`: groups,
+  /// exposures, each group's class choice, each class's patch times, each service's
+  /// order and the repatch delays (StreamPurpose), so that changing one group's
+  /// policy leaves every other group's draws as they were.
+  PatchSystem(const Scenario& scenario, std::uint32_t host_count, StreamKey key);
 
   [[nodiscard]] int group_count() const { return group_count_; }
   [[nodiscard]] int group_of(std::uint32_t host) const { return group_.empty() ? 0 : group_[host]; }
@@ -66,7 +69,7 @@ class PatchSystem {
   [[nodiscard]] std::uint64_t next_count_trigger() const { return next_count_trigger_; }
 
   /// The deferred hosts (seeds passed over before t = 0) get their patch from t = 0.
-  void release_deferred(Rng& engine);
+  void release_deferred();
 
  private:
   struct Timed {
@@ -89,9 +92,9 @@ class PatchSystem {
     bool news_fired = false;
   };
 
-  void assign_groups(const Scenario& scenario, std::uint32_t host_count, Rng& placement);
-  void build_classes(const Scenario& scenario, std::uint32_t host_count, Rng& placement, Rng& engine);
-  void build_services(const Scenario& scenario, std::uint32_t host_count, Rng& placement);
+  void assign_groups(const Scenario& scenario, std::uint32_t host_count, StreamKey key);
+  void build_classes(const Scenario& scenario, std::uint32_t host_count, StreamKey key);
+  void build_services(const Scenario& scenario, std::uint32_t host_count, StreamKey key);
   void fire_news(int group, double t);
   void update_next_time();
 
@@ -110,7 +113,7 @@ class PatchSystem {
   std::priority_queue<Timed, std::vector<Timed>, std::greater<>> timed_;
   std::vector<std::pair<int, std::uint32_t>> deferred_;  // (class or -1 - service, host)
   std::uint64_t next_count_trigger_ = UINT64_MAX;
-  Rng* engine_;
+  Rng repatch_rng_;  // self-patching hosts' repatch delays after a rollback
   double next_time_ = std::numeric_limits<double>::infinity();
   // Which source is due at next_time_: 0..classes-1 a class, then services, then timed.
   int due_ = -1;
@@ -123,7 +126,7 @@ bool PatchSystem::take(NeedOf need, PatchAction& out) {
   const int services = static_cast<int>(services_.size());
   bool acted = false;
   if (due_ < classes) {
-    const std::uint32_t host = classes_[due_].pop(*engine_);
+    const std::uint32_t host = classes_[due_].pop();
     const Need n = need(host, t);
     if (n == Need::kPatch) {
       out = PatchAction{PatchAction::Kind::kPatch, host, -1};

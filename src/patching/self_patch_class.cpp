@@ -10,15 +10,15 @@ constexpr double kInfinity = std::numeric_limits<double>::infinity();
 }  // namespace
 
 SelfPatchClass::SelfPatchClass(HazardCurve curve, double release, std::vector<std::uint32_t> hosts,
-                               Rng& rng)
-    : curve_(std::move(curve)), release_(release), hosts_(std::move(hosts)) {
-  draw_next_budget(rng);
+                               Rng rng)
+    : curve_(std::move(curve)), release_(release), rng_(rng), hosts_(std::move(hosts)) {
+  draw_next_budget();
   update_next_time();
 }
 
-void SelfPatchClass::draw_next_budget(Rng& rng) {
+void SelfPatchClass::draw_next_budget() {
   if (next_ < hosts_.size()) {
-    budget_ += sample_exponential(rng, static_cast<double>(hosts_.size() - next_));
+    budget_ += sample_exponential(rng_, static_cast<double>(hosts_.size() - next_));
   }
 }
 
@@ -38,21 +38,21 @@ void SelfPatchClass::update_next_time() {
   next_time_ = budget == kInfinity ? kInfinity : time_of(budget);
 }
 
-std::uint32_t SelfPatchClass::pop(Rng& rng) {
+std::uint32_t SelfPatchClass::pop() {
   std::uint32_t host;
   if (!extra_.empty() && (next_ >= hosts_.size() || extra_.top().budget < budget_)) {
     host = extra_.top().host;
     extra_.pop();
   } else {
     host = hosts_[next_++];
-    draw_next_budget(rng);
+    draw_next_budget();
   }
   update_next_time();
   return host;
 }
 
-void SelfPatchClass::defer(std::uint32_t host, double t, Rng& rng) {
-  extra_.push(Extra{hazard_at(t) + sample_exponential(rng, 1.0), host});
+void SelfPatchClass::defer(std::uint32_t host, double t) {
+  extra_.push(Extra{hazard_at(t) + sample_exponential(rng_, 1.0), host});
   update_next_time();
 }
 

@@ -27,17 +27,18 @@ namespace patchrace::detail {
 
 class SelfPatchClass {
  public:
-  /// `hosts` in uniformly random order; `release` in simulation seconds.
-  SelfPatchClass(HazardCurve curve, double release, std::vector<std::uint32_t> hosts, Rng& rng);
+  /// `hosts` in uniformly random order; `release` in simulation seconds; `rng` the
+  /// class's own stream, from which it draws every budget.
+  SelfPatchClass(HazardCurve curve, double release, std::vector<std::uint32_t> hosts, Rng rng);
 
   /// Simulation time of the next patch, +infinity when no host of the class will patch.
   [[nodiscard]] double next_time() const { return next_time_; }
   /// The host due at next_time(); then advances to the following one.
-  std::uint32_t pop(Rng& rng);
+  std::uint32_t pop();
 
   /// Gives `host` a budget conditioned on not having patched by simulation time `t`:
   /// H(t - release) + Exp(1).
-  void defer(std::uint32_t host, double t, Rng& rng);
+  void defer(std::uint32_t host, double t);
 
   /// From simulation time `tau` on, hosts spend their budgets `factor` times faster.
   void speed_up(double tau, double factor);
@@ -53,11 +54,12 @@ class SelfPatchClass {
 
   [[nodiscard]] double time_of(double budget) const;
   [[nodiscard]] double hazard_at(double t) const;
-  void draw_next_budget(Rng& rng);
+  void draw_next_budget();
   void update_next_time();
 
   HazardCurve curve_;
   double release_;
+  Rng rng_;
   std::vector<std::uint32_t> hosts_;   // in budget order
   std::size_t next_ = 0;               // index of the host holding budget_
   double budget_ = 0.0;                // the next order statistic

@@ -27,7 +27,8 @@ using detail::StreamPurpose;
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr std::uint32_t kNoHost = std::numeric_limits<std::uint32_t>::max();
-constexpr std::uint64_t kPermutationSubstream = 7;  // of StreamPurpose::kEngine: the permutation key
+// The permutation's key is the engine's (StreamPurpose::kSweeps, kPermutationKey): a
+// replicate's walk order is part of the scenario's semantics, not of the sampling.
 
 StreamPurpose test_stream(std::uint64_t offset) {
   return static_cast<StreamPurpose>(static_cast<std::uint64_t>(StreamPurpose::kTest) + offset);
@@ -205,7 +206,7 @@ class NaiveSimulator {
         rng_(seed, replicate, test_stream(3)),  // seeds, probes, scan starts, exploits, cleanup delays
         patch_plan_rng_(seed, replicate, test_stream(4)),  // groups, exposures, adoption, rings, priority ties
         patch_rng_(seed, replicate, test_stream(5)),       // breaks, repatch delays
-        permutation_(Rng(seed, replicate, StreamPurpose::kEngine, kPermutationSubstream).next_u64(),
+        permutation_(Rng(seed, replicate, StreamPurpose::kSweeps, detail::kPermutationKey).next_u64(),
                      32 - s.address_space.prefix_length),
         capacity_(w_.bandwidth.enabled ? w_.bandwidth.capacity : 0.0),
         release_(s.patching.release) {

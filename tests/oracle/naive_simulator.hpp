@@ -37,7 +37,7 @@
 //    batch - 1 modulo the space size (wrapping from the top to the bottom), all sent
 //    at t0 + k·batch / rate, in that order.
 //  - Permutation: one AddressPermutation per replicate, key
-//    Rng(seed, replicate, kEngine, 7).next_u64(), bits = 32 - prefix length; walk
+//    Rng(seed, replicate, kSweeps, kPermutationKey).next_u64(), bits = 32 - prefix length; walk
 //    position j probes base + forward(j mod 2^bits). A copy infected at t0 starts just
 //    after its own host's position, inverse(own offset) + 1, and sends its i-th probe
 //    (i = 0, 1, ...) at t0 + i/rate
