@@ -202,6 +202,25 @@ TEST_F(CliTest, RunPicksPrintsAndRecordsASeedWhenNoneIsGiven) {
   EXPECT_EQ(summary.at("scenario").at("run").at("seed").get<std::uint64_t>(), seed);
 }
 
+TEST_F(CliTest, EveryPickedSeedCanBeWrittenIntoRunSeed) {
+  // Sixteen picks: a picker using all 64 bits passes with probability 2^-16.
+  std::string text(patchrace::preset_text("witty-2004"));
+  text = std::regex_replace(text, std::regex("\nseed = [0-9]+"), "");
+  text = std::regex_replace(text, std::regex("duration = \"[^\"]+\""), "duration = \"1min\"");
+  write_file(work() / "unseeded.toml", text);
+  for (int k = 0; k < 16; ++k) {
+    const Outcome o = run({"run", "unseeded.toml", "--out", "out"});
+    ASSERT_EQ(o.exit_code, 0) << o.err;
+    std::smatch match;
+    ASSERT_TRUE(std::regex_search(o.out, match, std::regex("^seed: ([0-9]+) \\(picked\\)\n"))) << o.out;
+    const std::string reseeded = std::regex_replace(text, std::regex("\n\\[run\\]\n"),
+                                                    "\n[run]\nseed = " + match[1].str() + "\n");
+    write_file(work() / "reseeded.toml", reseeded);
+    const Outcome again = run({"validate", "reseeded.toml"});
+    ASSERT_EQ(again.exit_code, 0) << again.err;
+  }
+}
+
 TEST_F(CliTest, RunReplicatesOverridesTheScenario) {
   const Outcome o = run({"run", "--preset", "slammer-2003", "--replicates", "3", "-q"});
   ASSERT_EQ(o.exit_code, 0) << o.err;
@@ -446,6 +465,18 @@ TEST_F(CliTest, ValidateChecksEveryValueOfASweep) {
             "probability), got 2 (with patching.bad_patch.probability = 2, sweep.values[1])\n");
 }
 
+TEST_F(CliTest, ValidateChecksPresetsByName) {
+  const Outcome o = run({"validate", "--preset", "slammer-2003", "--preset", "patch-timing"});
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  EXPECT_EQ(o.out, "preset:slammer-2003: ok (slammer-2003: 75,000 hosts, Slammer, 15 min)\n"
+                   "preset:patch-timing: ok (patch-timing: 200,000 hosts, worm, 14 d, sweep of "
+                   "patching.services[0].rings[0].qa_delay over 8 values)\n");
+  expect_bad_input({"validate", "--preset", "nosuch"},
+                   "unknown preset 'nosuch', expected one of: blaster-2003, codered-2001, codered2-2001, "
+                   "patch-timing, slammer-2003, warhol, witty-2004");
+  expect_bad_input({"validate"}, "validate needs a scenario FILE or --preset NAME (see `patchrace presets`)");
+}
+
 TEST_F(CliTest, ValidateStopsAtTheFirstBadFile) {
   write_file(work() / "good.toml", unseeded_slammer());
   write_file(work() / "bad.toml", "name = \"bad\"\n[population]\nhosts = -3\n");
@@ -463,12 +494,17 @@ TEST_F(CliTest, ErrorUnknownFlag) {
 
 TEST_F(CliTest, ErrorSeedNotANumber) {
   expect_bad_input({"run", "--seed", "abc"},
-                   "--seed: must be an integer from 0 to 18446744073709551615, got 'abc'");
+                   "--seed: must be an integer from 0 to 9223372036854775807, got 'abc'");
+}
+
+TEST_F(CliTest, ErrorSeedAboveTheLargestTomlInteger) {
+  expect_bad_input({"run", "--seed", "9223372036854775808"},
+                   "--seed: must be an integer from 0 to 9223372036854775807, got '9223372036854775808'");
 }
 
 TEST_F(CliTest, ErrorSeedNegative) {
   expect_bad_input({"run", "--seed=-5"},
-                   "--seed: must be an integer from 0 to 18446744073709551615, got '-5'");
+                   "--seed: must be an integer from 0 to 9223372036854775807, got '-5'");
 }
 
 TEST_F(CliTest, ErrorReplicatesZero) {

@@ -866,16 +866,14 @@ TEST(Output, SummaryTextOfOneReplicate) {
   r.figures.time_to_50 = 7.1 * kHour;
   Scenario s = small_scenario();
   s.cleanup.enabled = false;
-  s.patching.enabled = false;  // no patched-at-start row, no table of groups
+  s.patching.enabled = false;  // no patched rows, no table of groups
   const std::string text = summary_text(s, {r}, 99, 0.1);
   EXPECT_EQ(text,
             "tiny — Testworm, 10 vulnerable hosts, 1 replicate, seed 99\n"
             "  final infected              3 (30.0 %)\n"
             "  peak new infections/min     2 (at 7.2 h)\n"
             "  time to 10 % / 50 % / 90 %  0 s / 7.1 h / never\n"
-            "  patched                     0\n"
-            "  wall time                   0.1 s (1.5e+06 probes represented, 1.5e+07 "
-            "probes/s)\n");
+            "  wall time                   0.1 s (1.5e+06 simulated probes, 1.5e+07 per wall-clock second)\n");
 }
 
 TEST(Output, SummaryTextOfSeveralReplicatesShowsMediansAndRanges) {
@@ -905,7 +903,7 @@ TEST(Output, SummaryTextShowsThePatchSystemAndATableOfGroups) {
       "  patched                     30\n"
       "  cleaned                     5\n"
       "  bad-patch outage            4 breaks, 12.5 host-hours\n"
-      "  wall time                   0.1 s (0.0e+00 probes represented, 0.0e+00 probes/s)\n";
+      "  wall time                   0.1 s (0.0e+00 simulated probes, 0.0e+00 per wall-clock second)\n";
   const std::string table =
       "  group     hosts   patched   measured  ever infected  patched  cleaned  breaks  outage\n"
       "                   at start  half-life                  at end                   host-h\n"

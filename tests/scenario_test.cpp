@@ -47,6 +47,16 @@ TEST(Scenario, ValidScenarioHasNoViolation) {
   EXPECT_NO_THROW(validate(campus()));
 }
 
+TEST(Scenario, SeedAboveTheLargestTomlIntegerIsRejected) {
+  Scenario s = campus();
+  s.run.seed = 0x7fff'ffff'ffff'ffffULL;
+  EXPECT_EQ(violation_message(s), "");
+  s.run.seed = 0x8000'0000'0000'0000ULL;
+  EXPECT_EQ(violation_key(s), "run.seed");
+  EXPECT_EQ(violation_message(s),
+            "run.seed must be at most 9223372036854775807 (the largest TOML integer), got 9223372036854775808");
+}
+
 TEST(Scenario, DefaultScenarioIsInvalidBecauseItHasNoHosts) {
   EXPECT_EQ(violation_key(Scenario{}), "population.hosts");
 }

@@ -48,8 +48,14 @@ struct ScenarioSweep {
 /// no scenarios). What `patchrace validate` checks.
 [[nodiscard]] ScenarioSweep load_scenario_and_sweep(const std::string& path);
 
+/// Parses TOML text and expands its [sweep] if it has one (errors as parse_sweep_toml()).
+[[nodiscard]] ScenarioSweep parse_scenario_and_sweep_toml(std::string_view text, const std::string& source_name);
+
 /// Expands the [sweep] of a built-in preset.
 [[nodiscard]] ScenarioSweep load_preset_sweep(const std::string& name);
+
+/// A built-in preset with its [sweep] expanded if it has one (what `validate --preset` checks).
+[[nodiscard]] ScenarioSweep load_preset_and_sweep(const std::string& name);
 
 /// Names of the presets built into the binary, sorted.
 [[nodiscard]] std::vector<std::string> preset_names();

@@ -29,9 +29,10 @@ int run_command(const RunOptions& options);
 /// `patchrace presets [NAME]`: lists the built-in presets, or prints NAME's TOML text.
 int presets_command(const std::string& name);
 
-/// `patchrace validate FILE...`: parses each file and prints a one-line verdict; stops
-/// at the first invalid file by throwing patchrace::InvalidScenario.
-int validate_command(const std::vector<std::string>& files);
+/// `patchrace validate [FILE...] [--preset NAME...]`: parses each file, then each
+/// preset, and prints a one-line verdict each; stops at the first invalid one by
+/// throwing patchrace::InvalidScenario. Throws patchrace::UsageError if given neither.
+int validate_command(const std::vector<std::string>& files, const std::vector<std::string>& presets);
 
 /// `patchrace sweep`: loads the scenario and expands its [sweep], runs every value's
 /// ensemble with the same seed (common random numbers: differences between values are

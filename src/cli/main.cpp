@@ -59,6 +59,7 @@ struct CommandLine {
   RunOptions sweep;
   std::string preset_name;
   std::vector<std::string> validate_files;
+  std::vector<std::string> validate_presets;
   std::uint64_t seed = 0;
   std::uint32_t replicates = 1;
 };
@@ -90,8 +91,9 @@ void add_run_options(CLI::App* command, RunOptions& options, CommandLine& cl, co
                      CLI::Option*& seed, CLI::Option*& replicates) {
   command->add_option("SCENARIO", options.scenario_file, help.scenario);
   command->add_option("--preset", options.preset, help.preset);
+  // At most 2^63 - 1, the largest TOML integer, so that every seed can go into run.seed.
   seed = command->add_option("--seed", cl.seed, help.seed)
-             ->check(integer_in(0, std::numeric_limits<std::uint64_t>::max()));
+             ->check(integer_in(0, std::numeric_limits<std::int64_t>::max()));
   replicates = command->add_option("--replicates", cl.replicates, help.replicates)
                    ->check(integer_in(1, 1'000'000));
   command->add_option("--threads", options.threads, "Worker threads (0: one per hardware thread)")
@@ -137,8 +139,9 @@ Parsed build_app(CLI::App& app, CommandLine& cl) {
   add_sweep(app, cl, p);
   p.presets = app.add_subcommand("presets", "List the built-in presets, or print one's TOML");
   p.presets->add_option("NAME", cl.preset_name, "Preset to print");
-  p.validate = app.add_subcommand("validate", "Check scenario files without running them");
-  p.validate->add_option("FILE", cl.validate_files, "Scenario TOML files")->required();
+  p.validate = app.add_subcommand("validate", "Check scenario files or presets without running them");
+  p.validate->add_option("FILE", cl.validate_files, "Scenario TOML files");
+  p.validate->add_option("--preset", cl.validate_presets, "Built-in presets to check (repeatable)");
   return p;
 }
 
@@ -154,7 +157,7 @@ int dispatch(const Parsed& p, CommandLine& cl) {
     return patchrace::cli::sweep_command(cl.sweep);
   }
   if (p.presets->parsed()) return patchrace::cli::presets_command(cl.preset_name);
-  if (p.validate->parsed()) return patchrace::cli::validate_command(cl.validate_files);
+  if (p.validate->parsed()) return patchrace::cli::validate_command(cl.validate_files, cl.validate_presets);
   throw patchrace::UsageError(
       "no command given, expected run, sweep, presets or validate (see --help)");
 }

@@ -84,7 +84,8 @@ void check_memory(const Scenario& scenario, unsigned threads) {
 std::uint64_t pick_seed() {
   std::random_device device;  // the only use of std::random_device in patchrace
   const std::uint64_t high = device();
-  return (high << 32) | device();
+  // 63 bits: TOML integers stop at 2^63 - 1, and a picked seed must go into run.seed.
+  return ((high << 32) | device()) & 0x7fff'ffff'ffff'ffffULL;
 }
 
 void check_scenario_source(const RunOptions& options) {

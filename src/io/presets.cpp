@@ -40,4 +40,8 @@ ScenarioSweep load_preset_sweep(const std::string& name) {
   return parse_sweep_toml(preset_text(name), "preset:" + name);
 }
 
+ScenarioSweep load_preset_and_sweep(const std::string& name) {
+  return parse_scenario_and_sweep_toml(preset_text(name), "preset:" + name);
+}
+
 }  // namespace patchrace

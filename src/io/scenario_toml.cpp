@@ -1026,6 +1026,10 @@ ScenarioSweep load_sweep_file(const std::string& path) {
                      std::filesystem::path(path).parent_path());
 }
 
+ScenarioSweep parse_scenario_and_sweep_toml(std::string_view text, const std::string& source_name) {
+  return parse_sweep(text, source_name, {}, false);
+}
+
 ScenarioSweep load_scenario_and_sweep(const std::string& path) {
   return parse_sweep(detail::read_text_file(path, "scenario file"), path,
                      std::filesystem::path(path).parent_path(), false);

@@ -113,8 +113,8 @@ void append_wall_row(std::string& out, const std::vector<Result>& results, doubl
   double probes = 0;
   for (const Result& r : results) probes += r.figures.probes;
   std::string text =
-      fmt::format("{} ({:.1e} probes represented", detail::format_duration(wall_seconds), probes);
-  if (wall_seconds > 0) text += fmt::format(", {:.1e} probes/s", probes / wall_seconds);
+      fmt::format("{} ({:.1e} simulated probes", detail::format_duration(wall_seconds), probes);
+  if (wall_seconds > 0) text += fmt::format(", {:.1e} per wall-clock second", probes / wall_seconds);
   out += fmt::format(kRowFormat, "wall time", text + ")");
 }
 
@@ -256,8 +256,10 @@ std::string summary_text(const Scenario& scenario, const std::vector<Result>& re
         fmt::format(kRowFormat, "patched at start",
                     share_cell(figure_stats(results, [](F f) { return f.patched_at_start; }), n));
   }
-  out += fmt::format(kRowFormat, "patched",
-                     count_cell(figure_stats(results, [](F f) { return f.final_patched; }), n));
+  if (scenario.patching.enabled) {
+    out += fmt::format(kRowFormat, "patched",
+                       count_cell(figure_stats(results, [](F f) { return f.final_patched; }), n));
+  }
   if (hosts_can_be_cleaned(scenario)) {
     out += fmt::format(kRowFormat, "cleaned",
                        count_cell(figure_stats(results, [](F f) { return f.final_cleaned; }), n));

@@ -411,6 +411,12 @@ Violation check_run(const RunSpec& run) {
     return must("run.replicates", fmt::format("be between 1 and {}", kMaxReplicates),
                 std::to_string(run.replicates));
   }
+  // The largest TOML integer: a seed set in code must be writable back into a file.
+  constexpr std::uint64_t kMaxSeed = 0x7fff'ffff'ffff'ffffULL;
+  if (run.seed && *run.seed > kMaxSeed) {
+    return must("run.seed", fmt::format("be at most {} (the largest TOML integer)", kMaxSeed),
+                std::to_string(*run.seed));
+  }
   return std::nullopt;
 }
 
