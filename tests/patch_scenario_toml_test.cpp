@@ -366,5 +366,19 @@ TEST(PatchScenarioToml, ReportsSweepErrors) {
             "t.toml:10:7: sweep.key must name a setting of the simulation, got \"name\"");
 }
 
+TEST(PatchScenarioToml, ReadsTheSeedGroupAndChecksItNamesAGroup) {
+  std::string text = with_groups("");
+  text.replace(text.find("scan_rate = 10\n"), 15, "scan_rate = 10\nseed_group = \"office\"\n");
+  EXPECT_EQ(parse_scenario_toml(text, "t.toml").worm.seed_group, "office");
+  text.replace(text.find("\"office\"\n[run]"), 8, "\"lab\"");
+  EXPECT_EQ(error_of(text),
+            "t.toml:6:14: worm.seed_group must name a population.groups entry (\"home\", \"office\"), got \"lab\"");
+  std::string no_groups = with("");
+  no_groups.replace(no_groups.find("scan_rate = 10\n"), 15, "scan_rate = 10\nseed_group = \"lab\"\n");
+  EXPECT_EQ(error_of(no_groups),
+            "t.toml:6:14: worm.seed_group must name a population.groups entry (the scenario has no groups), "
+            "got \"lab\"");
+}
+
 }  // namespace
 }  // namespace patchrace

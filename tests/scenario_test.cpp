@@ -57,6 +57,18 @@ TEST(Scenario, SeedAboveTheLargestTomlIntegerIsRejected) {
             "run.seed must be at most 9223372036854775807 (the largest TOML integer), got 9223372036854775808");
 }
 
+TEST(Scenario, SeedGroupNeedsRoomForTheSeeds) {
+  Scenario s = campus();
+  s.population.groups = {{"lab", 0.0, 3, {1.0, 0.0, 0.0}, 1.0}, {"rest", 0.0, 997, {1.0, 0.0, 0.0}, 1.0}};
+  s.worm.seed_group = "lab";
+  s.worm.initial_infected = 3;
+  EXPECT_EQ(violation_message(s), "");
+  s.worm.initial_infected = 4;
+  EXPECT_EQ(violation_key(s), "worm.seed_group");
+  EXPECT_EQ(violation_message(s),
+            "worm.seed_group must name a group with room for the 4 seed hosts, got \"lab\" (3 hosts)");
+}
+
 TEST(Scenario, DefaultScenarioIsInvalidBecauseItHasNoHosts) {
   EXPECT_EQ(violation_key(Scenario{}), "population.hosts");
 }

@@ -235,7 +235,7 @@ TEST(ScenarioToml, RejectsUnknownKeyWithLocation) {
   EXPECT_EQ(error_of(replace_line(kMinimal, 5, "scan_rat = 10")),
             "t.toml:5:1: unknown key 'worm.scan_rat', expected one of: name, strategy, "
             "scan_rate, exploit_success, exploits, excluded, initial_infected, seed_addresses, "
-            "seed_rule, seed_window, local_preference, sequential, permutation, bandwidth");
+            "seed_rule, seed_window, seed_group, local_preference, sequential, permutation, bandwidth");
 }
 
 TEST(ScenarioToml, RejectsUnknownTopLevelKey) {
@@ -264,14 +264,14 @@ TEST(ScenarioToml, EscapesControlCharactersInUnknownKeys) {
   EXPECT_EQ(error_of(replace_line(kMinimal, 5, "scan_rate = 1\n\"scan\\nrate\" = 2")),
             "t.toml:6:1: unknown key 'worm.scan\\nrate', expected one of: name, strategy, "
             "scan_rate, exploit_success, exploits, excluded, initial_infected, seed_addresses, "
-            "seed_rule, seed_window, local_preference, sequential, permutation, bandwidth");
+            "seed_rule, seed_window, seed_group, local_preference, sequential, permutation, bandwidth");
 }
 
 TEST(ScenarioToml, RejectsUnknownSubtable) {
   EXPECT_EQ(error_of(minimal_plus("[worm.extra]\nx = 1")),
             "t.toml:9:7: unknown key 'worm.extra', expected one of: name, strategy, "
             "scan_rate, exploit_success, exploits, excluded, initial_infected, seed_addresses, "
-            "seed_rule, seed_window, local_preference, sequential, permutation, bandwidth");
+            "seed_rule, seed_window, seed_group, local_preference, sequential, permutation, bandwidth");
 }
 
 TEST(ScenarioToml, RejectsWrongTypeWithLocation) {

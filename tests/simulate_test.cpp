@@ -127,6 +127,54 @@ TEST(Simulate, ExplicitSeedAddressesAreInfectedAtTheStart) {
   EXPECT_EQ(r.series[Series::kCumulativeInfected][0], 3.0);
 }
 
+/// Three groups by exact count, a worm whose exploit never succeeds (so the seeds
+/// are the only infected hosts), and the seeds in group "lab".
+Scenario seeds_in_a_group(bool counted) {
+  Scenario s = small_outbreak();
+  s.population.types = {{"immune", 1.0}};
+  s.worm.exploits = {{.type = "immune", .success = 0.0}};
+  if (counted) {
+    s.population.groups = {{"office", 0.0, 1500, {1.0, 0.0, 0.0}, 1.0},
+                           {"lab", 0.0, 5, {1.0, 0.0, 0.0}, 1.0},
+                           {"home", 0.0, 495, {1.0, 0.0, 0.0}, 1.0}};
+  } else {
+    s.population.groups = {{"office", 0.75, {}, {1.0, 0.0, 0.0}, 1.0},
+                           {"lab", 0.01, {}, {1.0, 0.0, 0.0}, 1.0},
+                           {"home", 0.24, {}, {1.0, 0.0, 0.0}, 1.0}};
+  }
+  s.worm.seed_group = "lab";
+  return s;
+}
+
+TEST(Simulate, RandomSeedsAreChosenInTheSeedGroup) {
+  for (bool counted : {true, false}) {
+    Scenario s = seeds_in_a_group(counted);
+    s.worm.initial_infected = 4;
+    for (std::uint64_t replicate = 0; replicate < 5; ++replicate) {
+      const Figures f = simulate(s, 3, replicate).figures;
+      EXPECT_EQ(f.total_infected, 4u);
+      EXPECT_EQ(f.groups[1].infected, 4u) << "counted " << counted << ", replicate " << replicate;
+      if (counted) EXPECT_EQ(f.groups[1].hosts, 5u);
+    }
+  }
+}
+
+TEST(Simulate, ExplicitSeedAddressesJoinTheSeedGroupAndCountsStayExact) {
+  for (bool counted : {true, false}) {
+    Scenario s = seeds_in_a_group(counted);
+    s.worm.seed_addresses = {0x0a000101, 0x0a00ff02, 0x0a008003};
+    for (std::uint64_t replicate = 0; replicate < 5; ++replicate) {
+      const Figures f = simulate(s, 4, replicate).figures;
+      EXPECT_EQ(f.groups[1].infected, 3u) << "counted " << counted << ", replicate " << replicate;
+      if (counted) {
+        EXPECT_EQ(f.groups[0].hosts, 1500u);
+        EXPECT_EQ(f.groups[1].hosts, 5u);
+        EXPECT_EQ(f.groups[2].hosts, 495u);
+      }
+    }
+  }
+}
+
 TEST(Simulate, SaturatesWithoutPatchingAndReachesEveryMilestone) {
   const Result r = simulate(small_outbreak(), 8, 0);
   EXPECT_EQ(r.figures.total_infected, 2000u);

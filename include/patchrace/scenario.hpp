@@ -220,6 +220,10 @@ struct WormSpec {
   /// Explicit addresses of the hosts infected at t = 0 (host byte order, distinct,
   /// inside the address space). Hosts are placed at these addresses first.
   std::vector<std::uint32_t> seed_addresses;
+  /// The management group (a population.groups name) the seed hosts belong to: the
+  /// hosts at `seed_addresses` are put in it, or the `initial_infected` hosts are
+  /// chosen among its hosts. Empty: any group.
+  std::string seed_group;
   bool operator==(const WormSpec&) const = default;
 };
 

@@ -87,7 +87,7 @@ class Simulator {
         pools_(static_cast<std::uint32_t>(hosts_.address.size()), strata_of_hosts(),
                stratum_count(), kPoolCount, kSusceptible,
                model_.random_targets() ? PoolPicks::kUniform : PoolPicks::kNone),
-        patches_(scenario, host_count(), key_),
+        patches_(scenario, host_count(), key_, hosts_.seed_hosts),
         active_scanners_(model_.link_count(), 0),
         sweeps_(scenario, model_, hosts_, key_, queue_, offline_until_, result_.figures) {
     result_.replicate = replicate;
@@ -321,6 +321,9 @@ class Simulator {
   /// `count` distinct unpatched hosts by the seed rule (from `rng`), or all of
   /// them when fewer are left (patches before the worm can leave none).
   std::vector<std::uint32_t> choose_seeds(std::uint64_t count, Rng& rng);
+
+  /// Index of worm.seed_group among the groups, -1 without one.
+  [[nodiscard]] int seed_group() const;
 
   /// A host drawn uniformly from all susceptible hosts (there must be one).
   std::uint32_t random_susceptible_host(Rng& rng);

@@ -181,6 +181,19 @@ std::vector<std::uint32_t> Simulator::choose_seeds(std::uint64_t count, Rng& rng
   count = std::min<std::uint64_t>(count, susceptible());
   std::vector<std::uint32_t> seeds;
   seeds.reserve(count);
+  const int group = seed_group();
+  if (group >= 0 && scenario_.worm.seed_rule == SeedRule::kRandom) {
+    // Uniform without replacement among the group's susceptible hosts.
+    std::vector<std::uint32_t> candidates;
+    for (std::uint32_t h = 0; h < host_count(); ++h) {
+      if (patches_.group_of(h) == group && is_susceptible_pool(pools_.pool_of(h))) candidates.push_back(h);
+    }
+    for (std::size_t i = 0; i < candidates.size() && seeds.size() < count; ++i) {
+      std::swap(candidates[i], candidates[i + sample_index(rng, candidates.size() - i)]);
+      seeds.push_back(candidates[i]);
+    }
+    return seeds;
+  }
   if (scenario_.worm.seed_rule == SeedRule::kRandom) {
     // Uniform without replacement among the susceptible hosts: repeated uniform
     // picks, a repeat being drawn again (the hit-list is small beside the hosts).
@@ -210,7 +223,9 @@ std::vector<std::uint32_t> Simulator::choose_seeds(std::uint64_t count, Rng& rng
   for (const Block& b : blocks) {
     std::vector<std::uint32_t> candidates;
     for (std::uint32_t h = b.first; h < b.end; ++h) {
-      if (is_susceptible_pool(pools_.pool_of(h))) candidates.push_back(h);
+      if (is_susceptible_pool(pools_.pool_of(h)) && (group < 0 || patches_.group_of(h) == group)) {
+        candidates.push_back(h);
+      }
     }
     for (std::size_t i = 0; i < candidates.size() && seeds.size() < count; ++i) {
       const std::uint64_t j = i + sample_index(rng, candidates.size() - i);
@@ -220,6 +235,15 @@ std::vector<std::uint32_t> Simulator::choose_seeds(std::uint64_t count, Rng& rng
     if (seeds.size() == count) break;
   }
   return seeds;
+}
+
+int Simulator::seed_group() const {
+  const std::string& name = scenario_.worm.seed_group;
+  if (name.empty()) return -1;
+  const auto& groups = scenario_.population.groups;
+  return static_cast<int>(
+      std::find_if(groups.begin(), groups.end(), [&](const ManagementGroupSpec& g) { return g.name == name; }) -
+      groups.begin());
 }
 
 std::uint32_t Simulator::random_susceptible_host(Rng& rng) {

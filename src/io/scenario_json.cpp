@@ -197,6 +197,7 @@ json worm_json(const WormSpec& worm) {
       {"seed_window", worm.seed_window},
       {"initial_infected", worm.initial_infected},
       {"seed_addresses", std::move(seeds)},
+      {"seed_group", worm.seed_group},
   };
 }
 

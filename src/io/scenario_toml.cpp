@@ -54,8 +54,8 @@ constexpr std::string_view kBlockSizeKeys[] = {"prefix_length", "share"};
 constexpr std::string_view kWormKeys[] = {
     "name",        "strategy",    "scan_rate",        "exploit_success",
     "exploits",    "excluded",    "initial_infected", "seed_addresses",
-    "seed_rule",   "seed_window", "local_preference", "sequential",
-    "permutation", "bandwidth"};
+    "seed_rule",   "seed_window", "seed_group",       "local_preference",
+    "sequential",  "permutation", "bandwidth"};
 constexpr std::string_view kExploitKeys[] = {"type", "success", "on_failure", "downtime"};
 constexpr std::string_view kLocalPreferenceKeys[] = {"same_slash8", "same_slash16"};
 constexpr std::string_view kSequentialKeys[] = {"local_start", "local_backoff", "batch"};
@@ -565,6 +565,9 @@ class ScenarioReader {
              "addresses are the hosts infected at t = 0");
       }
       worm.seed_addresses = read_addresses(*node, view.key_path("seed_addresses"));
+    }
+    if (const auto* node = view.find("seed_group")) {
+      worm.seed_group = read_string(*node, view.key_path("seed_group"));
     }
   }
 

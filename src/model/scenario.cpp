@@ -387,6 +387,30 @@ Violation check_seed_window(const Scenario& scenario) {
   return std::nullopt;
 }
 
+/// Checked after the groups.
+Violation check_seed_group(const Scenario& scenario) {
+  const WormSpec& worm = scenario.worm;
+  if (worm.seed_group.empty()) return std::nullopt;
+  const auto& groups = scenario.population.groups;
+  const auto it = std::find_if(groups.begin(), groups.end(),
+                               [&](const ManagementGroupSpec& g) { return g.name == worm.seed_group; });
+  if (it == groups.end()) {
+    std::vector<std::string> names;
+    for (const auto& g : groups) names.push_back(quoted(g.name));
+    return must("worm.seed_group",
+                groups.empty() ? std::string("name a population.groups entry (the scenario has no groups)")
+                               : fmt::format("name a population.groups entry ({})", fmt::join(names, ", ")),
+                quoted(worm.seed_group));
+  }
+  const std::uint64_t seeds = worm.seed_addresses.empty() ? worm.initial_infected : worm.seed_addresses.size();
+  if (it->count && *it->count < seeds) {
+    return must("worm.seed_group",
+                fmt::format("name a group with room for the {} seed hosts", seeds),
+                fmt::format("{} ({} hosts)", quoted(worm.seed_group), *it->count));
+  }
+  return std::nullopt;
+}
+
 Violation check_run(const RunSpec& run) {
   if (!(std::isfinite(run.duration) && run.duration > 0 && run.duration <= kMaxDuration)) {
     return must("run.duration", fmt::format("be > 0 s and <= {}", seconds_text(kMaxDuration)),
@@ -431,7 +455,8 @@ std::optional<ScenarioViolation> find_violation(const Scenario& scenario) {
   if (auto v = check_worm(scenario)) return v;
   if (auto v = check_run(scenario.run)) return v;
   if (auto v = check_seed_window(scenario)) return v;
-  return find_patch_violation(scenario);
+  if (auto v = find_patch_violation(scenario)) return v;
+  return check_seed_group(scenario);
 }
 
 void validate(const Scenario& scenario, const std::string& where) {

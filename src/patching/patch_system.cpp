@@ -32,14 +32,15 @@ void shuffle(std::vector<T>& v, Rng& rng) {
 
 }  // namespace
 
-PatchSystem::PatchSystem(const Scenario& scenario, std::uint32_t host_count, StreamKey key)
+PatchSystem::PatchSystem(const Scenario& scenario, std::uint32_t host_count, StreamKey key,
+                         std::span<const std::uint32_t> seed_hosts)
     : scenario_(scenario),
       release_(scenario.patching.release),
       fix_time_(release_),
       repatch_rng_(key.stream(StreamPurpose::kBadPatch, kBadPatchRepatches)) {
   const BadPatchSpec& bad = scenario.patching.bad_patch;
   if (bad.enabled && bad.fix_release) fix_time_ = release_ + *bad.fix_release;
-  assign_groups(scenario, host_count, key);
+  assign_groups(scenario, host_count, key, seed_hosts);
   if (scenario.patching.enabled) {
     build_classes(scenario, host_count, key);
     build_services(scenario, host_count, key);
@@ -53,7 +54,8 @@ PatchSystem::PatchSystem(const Scenario& scenario, std::uint32_t host_count, Str
   update_next_time();
 }
 
-void PatchSystem::assign_groups(const Scenario& scenario, std::uint32_t host_count, StreamKey key) {
+void PatchSystem::assign_groups(const Scenario& scenario, std::uint32_t host_count, StreamKey key,
+                                std::span<const std::uint32_t> seed_hosts) {
   Rng placement = key.stream(StreamPurpose::kGroup);
   const auto& specs = scenario.population.groups;
   group_count_ = specs.empty() ? 1 : static_cast<int>(specs.size());
@@ -80,7 +82,31 @@ void PatchSystem::assign_groups(const Scenario& scenario, std::uint32_t host_cou
       group_[h] = static_cast<std::uint8_t>(sample_share(placement, shares));
     }
   }
+  place_seeds_in_group(scenario, seed_hosts);
   for (std::uint32_t h = 0; h < host_count; ++h) ++group_size_[group_[h]];
+}
+
+void PatchSystem::place_seeds_in_group(const Scenario& scenario, std::span<const std::uint32_t> seed_hosts) {
+  const auto& specs = scenario.population.groups;
+  const std::string& name = scenario.worm.seed_group;
+  if (name.empty() || seed_hosts.empty()) return;
+  const auto target = static_cast<std::uint8_t>(
+      std::find_if(specs.begin(), specs.end(), [&](const ManagementGroupSpec& g) { return g.name == name; }) -
+      specs.begin());
+  if (!specs.front().count) {
+    for (std::uint32_t h : seed_hosts) group_[h] = target;
+    return;
+  }
+  // Exact counts: each seed outside the group trades places with the first host of
+  // the group (in host order) that is not a seed, so every count stays exact.
+  std::vector<bool> is_seed(group_.size(), false);
+  for (std::uint32_t h : seed_hosts) is_seed[h] = true;
+  std::uint32_t next = 0;
+  for (std::uint32_t h : seed_hosts) {
+    if (group_[h] == target) continue;
+    while (group_[next] != target || is_seed[next]) ++next;  // the rules leave room
+    std::swap(group_[h], group_[next]);
+  }
 }
 
 void PatchSystem::build_classes(const Scenario& scenario, std::uint32_t host_count, StreamKey key) {

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <limits>
 #include <queue>
+#include <span>
 #include <vector>
 
 #include "patching/patch_service.hpp"
@@ -38,7 +39,10 @@ class PatchSystem {
   /// exposures, each group's class choice, each class's patch times, each service's
   /// order and the repatch delays (StreamPurpose), so that changing one group's
   /// policy leaves every other group's draws as they were.
-  PatchSystem(const Scenario& scenario, std::uint32_t host_count, StreamKey key);
+  /// The hosts of `seed_hosts` (indices, the hosts at worm.seed_addresses) are put in
+  /// worm.seed_group when it names one; exact group counts stay exact.
+  PatchSystem(const Scenario& scenario, std::uint32_t host_count, StreamKey key,
+              std::span<const std::uint32_t> seed_hosts = {});
 
   [[nodiscard]] int group_count() const { return group_count_; }
   [[nodiscard]] int group_of(std::uint32_t host) const { return group_.empty() ? 0 : group_[host]; }
@@ -92,7 +96,9 @@ class PatchSystem {
     bool news_fired = false;
   };
 
-  void assign_groups(const Scenario& scenario, std::uint32_t host_count, StreamKey key);
+  void assign_groups(const Scenario& scenario, std::uint32_t host_count, StreamKey key,
+                     std::span<const std::uint32_t> seed_hosts);
+  void place_seeds_in_group(const Scenario& scenario, std::span<const std::uint32_t> seed_hosts);
   void build_classes(const Scenario& scenario, std::uint32_t host_count, StreamKey key);
   void build_services(const Scenario& scenario, std::uint32_t host_count, StreamKey key);
   void fire_news(int group, double t);
