@@ -27,6 +27,7 @@
 #include "io/allocation_file.hpp"
 #include "io/text_file.hpp"
 #include "patchrace/error.hpp"
+#include "patchrace/limits.hpp"
 #include "patchrace/scenario.hpp"
 #include "patchrace/scenario_file.hpp"
 
@@ -1013,7 +1014,7 @@ Scenario parse_scenario_toml(std::string_view text, const std::string& source_na
 }
 
 Scenario load_scenario_file(const std::string& path) {
-  return parse_scenario(detail::read_text_file(path, "scenario file"), path,
+  return parse_scenario(detail::read_text_file(path, "scenario file", kMaxScenarioFileBytes), path,
                         std::filesystem::path(path).parent_path());
 }
 
@@ -1022,12 +1023,12 @@ ScenarioSweep parse_sweep_toml(std::string_view text, const std::string& source_
 }
 
 ScenarioSweep load_sweep_file(const std::string& path) {
-  return parse_sweep(detail::read_text_file(path, "scenario file"), path,
+  return parse_sweep(detail::read_text_file(path, "scenario file", kMaxScenarioFileBytes), path,
                      std::filesystem::path(path).parent_path());
 }
 
 ScenarioSweep load_scenario_and_sweep(const std::string& path) {
-  return parse_sweep(detail::read_text_file(path, "scenario file"), path,
+  return parse_sweep(detail::read_text_file(path, "scenario file", kMaxScenarioFileBytes), path,
                      std::filesystem::path(path).parent_path(), false);
 }
 
