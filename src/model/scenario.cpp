@@ -17,6 +17,7 @@
 #include "patchrace/error.hpp"
 #include "patchrace/result.hpp"
 #include "model/patch_rules.hpp"
+#include "model/placement.hpp"
 #include "model/rule_checks.hpp"
 
 namespace patchrace {
@@ -423,6 +424,7 @@ std::optional<ScenarioViolation> find_violation(const Scenario& scenario) {
   if (auto v = check_types(scenario.population.types)) return v;
   if (auto v = check_placement(scenario.population.placement)) return v;
   if (auto v = check_worm(scenario)) return v;
+  if (auto v = detail::find_capacity_violation(scenario)) return v;
   if (auto v = check_run(scenario.run)) return v;
   if (auto v = check_seed_window(scenario)) return v;
   return find_patch_violation(scenario);
