@@ -1,4 +1,4 @@
-// The limits patchrace puts on its input, in one place.
+// The limits patchrace puts on its input, in one place: file sizes and string lengths.
 // docs/scenario.md ("Limits") and the README ("Reliability") list the same numbers.
 #pragma once
 
@@ -15,5 +15,20 @@ inline constexpr std::uint64_t kMaxScenarioFileBytes = std::uint64_t{4} << 20;
 /// Largest allocation file (population.placement.allocation_file) read, in bytes
 /// (64 MiB: a full routing table of about a million prefixes fits three times).
 inline constexpr std::uint64_t kMaxAllocationFileBytes = std::uint64_t{64} << 20;
+
+
+/// Longest scenario `description`, in bytes of UTF-8.
+inline constexpr std::size_t kMaxDescriptionBytes = 4096;
+
+/// Longest scenario `name` and `worm.name`, in bytes of UTF-8.
+inline constexpr std::size_t kMaxTitleBytes = 128;
+
+/// Longest label: a host type, management group, patch service or ring name, in bytes
+/// (labels are ASCII). A policy's group and service and an exploit's type must name one.
+inline constexpr std::size_t kMaxLabelBytes = 64;
+
+/// Longest part of a string value quoted in an error message, in bytes; longer values are
+/// cut (at a character boundary) and marked with "...".
+inline constexpr std::size_t kMaxQuotedBytes = 60;
 
 }  // namespace patchrace

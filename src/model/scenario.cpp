@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "patchrace/error.hpp"
+#include "patchrace/limits.hpp"
 #include "patchrace/result.hpp"
 #include "model/patch_rules.hpp"
 #include "model/placement.hpp"
@@ -60,7 +61,9 @@ double round_up(double value, int digits) {
 
 Violation check_name(const Scenario& scenario) {
   if (scenario.name.empty()) return must("name", "be a non-empty string", "\"\"");
-  return std::nullopt;
+  if (auto v = check_length("name", scenario.name, kMaxTitleBytes)) return v;
+  if (auto v = check_length("description", scenario.description, kMaxDescriptionBytes)) return v;
+  return check_length("worm.name", scenario.worm.name, kMaxTitleBytes);
 }
 
 Violation check_address_space(const AddressSpaceSpec& space) {
@@ -109,10 +112,7 @@ Violation check_types(const std::vector<HostTypeSpec>& types) {
   for (std::size_t i = 0; i < types.size(); ++i) {
     const HostTypeSpec& type = types[i];
     const std::string key = fmt::format("population.types[{}]", i);
-    if (type.name.empty() || !std::all_of(type.name.begin(), type.name.end(), is_label_char)) {
-      return must(key + ".name", "be a non-empty string of letters, digits, '_', '.' and '-'",
-                  quoted(type.name));
-    }
+    if (auto v = check_label(key + ".name", type.name)) return v;
     const auto [it, inserted] = first_index.emplace(type.name, i);
     if (!inserted) {
       return must(key + ".name",
