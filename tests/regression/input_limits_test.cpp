@@ -35,6 +35,9 @@ std::string load_message(const std::string& path) {
   return "no error";
 }
 
+/// A temporary directory for input files.
+class InputRegression : public CliRegression {};
+
 const std::string kValidScenario =
     "name = \"small\"\n[population]\nhosts = 100\n[worm]\nscan_rate = 10\n"
     "[run]\nduration = \"1h\"\nreport_interval = \"10min\"\nseed = 1\n";
@@ -55,7 +58,7 @@ TEST(Regression, AllocationFileFromDeviceIsRefused) {
   }
 }
 
-TEST_F(CliRegression, ScenarioFromFifoIsRefusedWithoutWaiting) {
+TEST_F(InputRegression, ScenarioFromFifoIsRefusedWithoutWaiting) {
   const std::string fifo = (work() / "pipe.toml").string();
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
   // Opening a FIFO for reading would wait for a writer; the check must not.
@@ -63,7 +66,7 @@ TEST_F(CliRegression, ScenarioFromFifoIsRefusedWithoutWaiting) {
             "cannot read scenario file '" + fifo + "': it is a FIFO, not a regular file");
 }
 
-TEST_F(CliRegression, ScenarioOverTheLimitIsRefused) {
+TEST_F(InputRegression, ScenarioOverTheLimitIsRefused) {
   const fs::path big = work() / "big.toml";
   write_file(big, kValidScenario + "# " + std::string(kMaxScenarioFileBytes, 'x') + "\n");
   const std::uint64_t size = fs::file_size(big);
@@ -72,7 +75,7 @@ TEST_F(CliRegression, ScenarioOverTheLimitIsRefused) {
                 " bytes, more than the limit of 4194304 bytes (4.0 MiB)");
 }
 
-TEST_F(CliRegression, ScenarioAtTheLimitIsRead) {
+TEST_F(InputRegression, ScenarioAtTheLimitIsRead) {
   const fs::path exact = work() / "exact.toml";
   const std::string head = kValidScenario + "# ";
   write_file(exact, head + std::string(kMaxScenarioFileBytes - head.size() - 1, 'x') + "\n");
