@@ -19,12 +19,18 @@
 //  - parse_toml() (toml_document.cpp) never hands toml++ a character of the ranges
 //    above, so the noexcept function never reaches toml_unreachable().
 // toml++'s preprocessor.h defines these macros unconditionally, so they are replaced
-// after it is included and before the rest of toml++ is.
+// after it is included and before the rest of toml++ is. For the settings to reach the
+// parser, toml++ is compiled here from its headers (TOML_HEADER_ONLY): the build does not
+// link Debian's libtomlplusplus.so, whose parser was compiled with its own flags.
 #pragma once
 
 #ifdef TOMLPLUSPLUS_H
 #error "include io/toml.hpp instead of <toml++/toml.h>: its macro settings must come first"
 #endif
+#ifdef TOML_HEADER_ONLY
+#error "toml++ must be compiled from its headers here: do not link tomlplusplus::tomlplusplus"
+#endif
+#define TOML_HEADER_ONLY 1
 
 #include <stdexcept>
 #include <string>
