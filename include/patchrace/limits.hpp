@@ -27,6 +27,10 @@ inline constexpr std::size_t kMaxTitleBytes = 128;
 /// (labels are ASCII). A policy's group and service and an exploit's type must name one.
 inline constexpr std::size_t kMaxLabelBytes = 64;
 
+/// Most parts of one dotted key or table name in a scenario file (`a.b.c` has 3); the
+/// keys patchrace reads need a few. Checked before the TOML library parses the file.
+inline constexpr std::size_t kMaxKeyParts = 32;
+
 /// Longest part of a string value quoted in an error message, in bytes; longer values are
 /// cut (at a character boundary) and marked with "...".
 inline constexpr std::size_t kMaxQuotedBytes = 60;

@@ -71,6 +71,8 @@ namespace patchrace::detail {
 ///     forms, surrogates, code points past U+10FFFF and truncated sequences);
 ///   "<source>:<line>:<col>: character U+F0000 (supplementary private use) is not allowed"
 ///     for the code points U+F0000..U+F0BCA, which the parser uses internally;
+///   "<source>:<line>:<col>: invalid TOML: a dotted key or table name of more than 32
+///     parts, expected at most 32" (kMaxKeyParts; find_overlong_key());
 ///   "<source>:<line>:<col>: invalid TOML: <toml++'s description>" for a syntax error;
 ///   "<source>: invalid TOML: the TOML reader failed on this input" should toml++ reach
 ///     a state it calls unreachable.

@@ -17,6 +17,8 @@
 #include <vector>
 
 #include "io/toml.hpp"
+#include "io/toml_key_parts.hpp"
+#include "patchrace/limits.hpp"
 #include "patchrace/error.hpp"
 
 namespace patchrace::detail {
@@ -220,6 +222,12 @@ void toml_unreachable() {
 
 toml::table parse_toml(std::string_view text, const std::string& source_name) {
   const std::string shielded = shield(text, source_name);
+  if (const auto at = find_overlong_key(text, kMaxKeyParts)) {
+    throw InvalidScenario(fmt::format(
+        "{}:{}:{}: invalid TOML: a dotted key or table name of more than {} parts, expected at "
+        "most {}",
+        source_name, at->line, at->column, kMaxKeyParts, kMaxKeyParts));
+  }
   toml::table root;
   try {
     root = toml::parse(shielded);

@@ -29,5 +29,15 @@ TEST_F(CliRegression, SweepInvalidUtf8ExitsTwoAndWritesNothing) {
                    "s.toml:2:16: invalid UTF-8: byte 0x80 at byte offset 26", {"s.toml"});
 }
 
+TEST_F(CliRegression, ValidateDeeplyDottedTableExitsTwo) {
+  std::string header = "[a";
+  for (int i = 1; i < 300000; ++i) header += ".a";
+  write_file(work() / "s.toml", header + "]\n");
+  expect_bad_input({"validate", "s.toml"},
+                   "s.toml:1:66: invalid TOML: a dotted key or table name of more than 32 parts, "
+                   "expected at most 32",
+                   {"s.toml"});
+}
+
 }  // namespace
 }  // namespace patchrace::testing

@@ -119,5 +119,53 @@ TEST(Regression, TomlNulByteGivesLocatedError) {
             "'\\u0000'");
 }
 
+/// The concatenation of `parts` (appended in turn: GCC 12 warns, wrongly, about
+/// "literal" + std::string temporaries).
+template <typename... Parts>
+std::string concat(const Parts&... parts) {
+  std::string text;
+  ((text += parts), ...);
+  return text;
+}
+
+/// `parts` copies of `part` joined by '.'.
+std::string dotted(std::size_t parts, const std::string& part = "a") {
+  std::string key = part;
+  for (std::size_t i = 1; i < parts; ++i) key += "." + part;
+  return key;
+}
+
+TEST(Regression, TomlDeeplyDottedKeyGivesLocatedErrorNotAStackOverflow) {
+  // 200,000 parts overflowed toml++'s stack; 2 million (a 4 MiB file) took 660 MB.
+  EXPECT_EQ(toml_error_of(concat("[", dotted(200000), "]\n")),
+            "t.toml:1:66: invalid TOML: a dotted key or table name of more than 32 parts, "
+            "expected at most 32");
+  EXPECT_EQ(toml_error_of(concat("x = 1\n", dotted(100000), " = 1\n")),
+            "t.toml:2:65: invalid TOML: a dotted key or table name of more than 32 parts, "
+            "expected at most 32");
+  EXPECT_EQ(toml_error_of(concat("x = { ", dotted(40, "\"q\""), " = 1 }\n")),
+            "t.toml:1:135: invalid TOML: a dotted key or table name of more than 32 parts, "
+            "expected at most 32");
+  EXPECT_EQ(toml_error_of(concat("[[", dotted(20), " . ", dotted(20), "]]\n")),
+            "t.toml:1:69: invalid TOML: a dotted key or table name of more than 32 parts, "
+            "expected at most 32");
+}
+
+TEST(Regression, TomlKeysOfUpToTheLimitAndDotsInStringsAndCommentsAreParsed) {
+  EXPECT_EQ(toml_error_of(concat("[", dotted(32), "]\n", dotted(32), " = 1\n")), "no error");
+  // Inline tables nested 250 deep, each with a key of 32 parts: 8,000 levels, parsed.
+  std::string nested = "x = ";
+  for (int i = 0; i < 250; ++i) nested += concat("{", dotted(32), " = ");
+  nested += concat("1", std::string(250, '}'), "\n");
+  EXPECT_EQ(toml_error_of(nested), "no error");
+  const std::string dots = dotted(100);
+  EXPECT_EQ(toml_error_of("a = \"" + dots + "\"  # " + dots + "\n" +  //
+                          "b = '" + dots + "'\n" +                      //
+                          "c = \"\"\"\n\"\"" + dots + "\\\"\"\"\n" + dots + "\"\"\"\"\"\n" +
+                          "d = '''\n''" + dots + "'''''\n" +
+                          "e = [1.5, 2.5, 1979-05-27T07:32:00.999]\n"),
+            "no error");
+}
+
 }  // namespace
 }  // namespace patchrace::testing
