@@ -113,7 +113,7 @@ TEST(Scenario, AcceptsSingleAddressSpaceAndWholeIPv4) {
   s.population.hosts = 1;
   EXPECT_EQ(find_violation(s), std::nullopt);
   s.address_space = {};
-  s.population.hosts = std::uint64_t{1} << 32;
+  s.population.hosts = (std::uint64_t{1} << 32) - 1;
   s.worm.initial_infected = 1;
   EXPECT_EQ(find_violation(s), std::nullopt);
 }

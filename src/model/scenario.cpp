@@ -32,6 +32,7 @@ constexpr std::uint32_t kMaxReplicates = 1'000'000;
 constexpr int kMinBlockPrefixLength = 8;
 constexpr int kMaxBlockPrefixLength = 32;
 constexpr std::uint32_t kMaxLocalBackoff = 256;
+constexpr std::uint64_t kMaxHosts = 0xFFFFFFFF;  // 2^32 - 1: host indices are 32-bit
 
 std::string prefix_text(const AddressSpaceSpec& space) {
   return fmt::format("{}/{}", format_address(space.base), space.prefix_length);
@@ -87,6 +88,11 @@ Violation check_population(const Scenario& scenario) {
     return must("population.hosts",
                 fmt::format("be between 1 and {} (the addresses in {})", size,
                             prefix_text(scenario.address_space)),
+                std::to_string(hosts));
+  }
+  if (hosts > kMaxHosts) {
+    return must("population.hosts",
+                fmt::format("be between 1 and {} (the engine counts hosts in 32 bits)", kMaxHosts),
                 std::to_string(hosts));
   }
   return std::nullopt;

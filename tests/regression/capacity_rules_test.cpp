@@ -1,7 +1,8 @@
-// Regression tests of clustered placement's capacity (issue 15, item 3): `validate`
-// accepted scenarios that `run` then refused with a message naming no file or line.
-// The rule now lives in find_capacity_violation() (src/model/placement.cpp), applied by
-// find_violation(), so the loader locates it and the engine never meets it.
+// Regression tests of the capacity rules (issue 15, item 3): `validate` accepted
+// scenarios that `run` then refused with a message naming no file or line: clustered
+// placement over its allocated addresses, and more hosts than the engine counts. The rules
+// are now part of find_violation() (clustered: find_capacity_violation() in
+// src/model/placement.cpp), so the loader locates them and the engine never meets them.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -80,6 +81,18 @@ TEST(Regression, ClusteredAtCapacityIsValid) {
   std::string at_capacity = kOverCapacity;
   at_capacity.replace(at_capacity.find("600"), 3, "256");
   EXPECT_EQ(scenario_error_of(at_capacity), "no error");
+}
+
+TEST(Regression, ValidateRejectsMoreHostsThanTheEngineCounts) {
+  // 2^32 hosts fit the whole of IPv4, but the engine counts hosts in 32 bits; only the
+  // run refused them (after the memory check), without a location.
+  const std::string text =
+      "name = \"all\"\n[address_space]\nprefix = \"0.0.0.0/0\"\n[population]\n"
+      "hosts = 4294967296\n[worm]\nscan_rate = 10\n[run]\nduration = \"1h\"\n"
+      "report_interval = \"10min\"\n";
+  EXPECT_EQ(scenario_error_of(text),
+            "t.toml:5:9: population.hosts must be between 1 and 4294967295 (the engine counts "
+            "hosts in 32 bits), got 4294967296");
 }
 
 TEST_F(CliRegression, ValidateAndRunRejectClusteredOverCapacityAlike) {
