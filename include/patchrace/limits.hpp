@@ -31,6 +31,11 @@ inline constexpr std::size_t kMaxLabelBytes = 64;
 /// keys patchrace reads need a few. Checked before the TOML library parses the file.
 inline constexpr std::size_t kMaxKeyParts = 32;
 
+/// Most values of a scenario's [sweep] (`sweep.values`). Each value is validated on a copy
+/// of the whole document, so without a bound a 40 KB file of 20,000 values took minutes
+/// to validate.
+inline constexpr std::size_t kMaxSweepValues = 100;
+
 /// Longest part of a string value quoted in an error message, in bytes; longer values are
 /// cut (at a character boundary) and marked with "...".
 inline constexpr std::size_t kMaxQuotedBytes = 60;

@@ -879,6 +879,11 @@ class ScenarioReader {
     if (array == nullptr || array->empty()) {
       fail_type(values, view.key_path("values"), "a non-empty array of values for sweep.key");
     }
+    if (array->size() > kMaxSweepValues) {
+      // Each value is checked on its own copy of the document: the cost grows with both.
+      fail(values.source(), fmt::format("sweep.values must have at most {} values, got {}",
+                                        kMaxSweepValues, array->size()));
+    }
   }
 
   const toml::table& root_;
