@@ -12,7 +12,7 @@ cmake_minimum_required(VERSION 3.25)
 
 set(layers base model patching engine io cli)
 string(JOIN ", " layer_order ${layers})
-set(public_base error prefix)
+set(public_base error prefix limits)
 set(public_model scenario result)
 set(public_engine simulate ensemble)
 set(public_io scenario_file output sweep_output)

@@ -566,6 +566,27 @@ TEST_F(CliTest, ErrorScenarioTooLargeForMemory) {
   EXPECT_EQ(work_files(), std::vector<std::string>{"huge.toml"});
 }
 
+TEST_F(CliTest, RunIsByteIdenticalAcrossThreadCountsAndReruns) {
+  const std::vector<std::string> args = {"run", "--preset", "slammer-2003", "--replicates", "4",
+                                         "--seed", "5", "-q"};
+  const auto run_with = [&](const std::string& threads, const std::string& out) {
+    std::vector<std::string> full = args;
+    full.insert(full.end(), {"--threads", threads, "--out", out});
+    const Outcome o = run(full);
+    EXPECT_EQ(o.exit_code, 0) << o.err;
+    return std::pair{read_file(work() / out / "timeseries.csv"),
+                     json::parse(read_file(work() / out / "summary.json")).at("outputs").at("run_id")};
+  };
+  const auto one = run_with("1", "one");
+  const auto three = run_with("3", "three");
+  const auto again = run_with("1", "again");
+  ASSERT_FALSE(one.first.empty());
+  EXPECT_TRUE(one.first == three.first) << "timeseries.csv differs between 1 and 3 threads";
+  EXPECT_TRUE(one.first == again.first) << "timeseries.csv differs between reruns";
+  EXPECT_EQ(one.second, three.second);
+  EXPECT_EQ(one.second, again.second);
+}
+
 TEST_F(CliTest, ErrorNoCommand) {
   expect_bad_input({}, "no command given, expected run, sweep, presets or validate (see --help)");
 }

@@ -280,8 +280,9 @@ TEST(Placement, ClusteredRefusesMoreHostsThanAllocatedAddresses) {
 TEST(Placement, ClusteredRefusesAnEmptyIntersectionWithTheSpace) {
   Scenario s = scenario(prefix("10.0.0.0", 8), 1, PlacementKind::kClustered);  // 10/8 is not in the default list
   EXPECT_EQ(message_of(s),
-            "population.hosts must be at most 0 for clustered placement (the 0 allocated addresses of the default "
-            "allocated /8s inside the address space 10.0.0.0/8 and outside worm.excluded), got 1");
+            "population.placement.allocated must overlap the address space 10.0.0.0/8 for clustered placement "
+            "(hosts are placed only in allocated addresses inside it), got none, and none of the default "
+            "allocated /8s is inside it");
 }
 
 TEST(Placement, ClusteredRefusesUnusableParameters) {

@@ -135,7 +135,7 @@ TEST(Scenario, AcceptsSingleAddressSpaceAndWholeIPv4) {
   s.population.hosts = 1;
   EXPECT_EQ(find_violation(s), std::nullopt);
   s.address_space = {};
-  s.population.hosts = std::uint64_t{1} << 32;
+  s.population.hosts = (std::uint64_t{1} << 32) - 1;
   s.worm.initial_infected = 1;
   EXPECT_EQ(find_violation(s), std::nullopt);
 }
@@ -518,6 +518,7 @@ TEST(Scenario, RejectsAllocatedPrefixWithHostBitsOrBadLength) {
 TEST(Scenario, AcceptsEmptyAllocatedListForTheDefaultSet) {
   Scenario s = campus_with_every_setting();
   s.population.placement.allocated.clear();
+  s.address_space = {};  // all of IPv4; the default set leaves out the campus's 10/8
   EXPECT_EQ(find_violation(s), std::nullopt);
 }
 
@@ -619,10 +620,16 @@ TEST(Scenario, RejectsMoreHostsThanAddressesOutsideTheExcludedPrefixes) {
             "worm.excluded), got 65025");
 }
 
-TEST(Scenario, ChecksHostsAgainstExcludedPrefixesOnlyForUniformPlacement) {
-  Scenario s = campus_with_every_setting();  // clustered
-  s.worm.excluded = {{0x0a000000, 16}};
+TEST(Scenario, ChecksClusteredHostsAgainstAllocatedAddressesOutsideExcludedPrefixes) {
+  Scenario s = campus_with_every_setting();  // clustered in 10.0.0.0/16
+  s.worm.excluded = {{0x0a000000, 17}};
   EXPECT_EQ(find_violation(s), std::nullopt);
+  s.worm.excluded = {{0x0a000000, 16}};
+  EXPECT_EQ(violation_key(s), "population.hosts");
+  EXPECT_EQ(violation_message(s),
+            "population.hosts must be at most 0 for clustered placement (the 0 allocated addresses "
+            "of population.placement.allocated (1 prefix) inside the address space 10.0.0.0/16 and "
+            "outside worm.excluded), got 1000");
 }
 
 TEST(Scenario, RejectsSeedAddressInsideAnExcludedPrefix) {

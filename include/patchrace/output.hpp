@@ -17,8 +17,12 @@ enum class SeedSource { kScenario, kCommandLine, kPicked };
 [[nodiscard]] const char* seed_source_name(SeedSource source);
 
 /// Writes `dir`/timeseries.csv (see timeseries_csv()) and `dir`/summary.json (see
-/// summary_json()). Creates `dir` if needed. Each file is written to a temporary name in
-/// `dir` and renamed into place, so a reader never sees a partial file.
+/// summary_json(), with "outputs" added last: {"run_id", "files": [{"name", "bytes",
+/// "lines", "fnv1a_64"}]}, the files of this run). Creates `dir` if needed and first removes
+/// the temporaries "<name>.tmp-<pid>" of these two names left there by processes that no
+/// longer exist. Both files are written whole under temporary names before either is
+/// renamed; the old summary.json is removed first and the new one renamed last, so a
+/// summary.json present always lists the files of its own run.
 /// Throws patchrace::UsageError if `dir` cannot be created or written.
 void write_outputs(const std::string& dir, const Scenario& scenario,
                    const std::vector<Result>& results, std::uint64_t seed, SeedSource source);

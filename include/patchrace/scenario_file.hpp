@@ -16,8 +16,9 @@ namespace patchrace {
 /// Throws patchrace::InvalidScenario.
 [[nodiscard]] Scenario parse_scenario_toml(std::string_view text, const std::string& source_name);
 
-/// Reads and parses a scenario file. Throws patchrace::InvalidScenario if the file
-/// cannot be read or is invalid.
+/// Reads and parses a scenario file: a regular file of at most kMaxScenarioFileBytes
+/// (patchrace/limits.hpp). Throws patchrace::InvalidScenario if the file is not a regular
+/// file, is larger, cannot be read or is invalid.
 [[nodiscard]] Scenario load_scenario_file(const std::string& path);
 
 /// A parameter sweep: a scenario file's [sweep] table names one key of the

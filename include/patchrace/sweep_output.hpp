@@ -34,8 +34,10 @@ struct SweepResults {
 [[nodiscard]] std::string sweep_text(const ScenarioSweep& sweep, const SweepResults& results,
                                      std::uint64_t seed, double wall_seconds);
 
-/// Writes `dir`/sweep.csv and `dir`/sweep.json, each whole or not at all (as
-/// write_outputs()). Throws patchrace::UsageError if `dir` cannot be created or written.
+/// Writes `dir`/sweep.csv and `dir`/sweep.json (sweep_json() with "outputs" added, listing
+/// sweep.csv), whole and together as write_outputs() does, sweep.json renamed last; removes
+/// the stale temporaries of these names first. Throws patchrace::UsageError if `dir` cannot
+/// be created or written.
 void write_sweep_outputs(const std::string& dir, const ScenarioSweep& sweep,
                          const SweepResults& results, std::uint64_t seed, SeedSource source);
 

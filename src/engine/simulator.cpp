@@ -3,8 +3,6 @@
 
 #include <chrono>
 
-#include <fmt/format.h>
-
 #include "patchrace/error.hpp"
 #include "patchrace/simulate.hpp"
 
@@ -54,12 +52,7 @@ Result Simulator::run() {
 }  // namespace detail
 
 Result simulate(const Scenario& scenario, std::uint64_t seed, std::uint64_t replicate) {
-  validate(scenario);
-  if (scenario.population.hosts > std::numeric_limits<std::uint32_t>::max()) {
-    throw InvalidScenario(fmt::format("population.hosts must be at most {}, got {}",
-                                      std::numeric_limits<std::uint32_t>::max(),
-                                      scenario.population.hosts));
-  }
+  validate(scenario);  // includes population.hosts <= 2^32 - 1, which the engine needs
   const auto start = std::chrono::steady_clock::now();
   detail::Simulator simulator(scenario, seed, replicate);
   Result result = simulator.run();

@@ -13,6 +13,7 @@
 #include <system_error>
 
 #include "patchrace/error.hpp"
+#include "patchrace/limits.hpp"
 
 namespace patchrace {
 
@@ -111,7 +112,7 @@ std::vector<Prefix> parse_allocation_list(std::string_view text, const std::stri
 }
 
 std::vector<Prefix> load_allocation_file(const std::string& path) {
-  return parse_allocation_list(detail::read_text_file(path, "allocation file"), path);
+  return parse_allocation_list(detail::read_text_file(path, "allocation file", kMaxAllocationFileBytes), path);
 }
 
 }  // namespace patchrace

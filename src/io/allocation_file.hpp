@@ -24,9 +24,11 @@ namespace patchrace {
 ///   "<source>: no prefixes, expected at least one CIDR a.b.c.d/n"
 [[nodiscard]] std::vector<Prefix> parse_allocation_list(std::string_view text, const std::string& source);
 
-/// Reads the file at `path` and parses it with parse_allocation_list(text, path).
+/// Reads the file at `path` (a regular file of at most kMaxAllocationFileBytes,
+/// patchrace/limits.hpp) and parses it with parse_allocation_list(text, path).
 /// Throws patchrace::InvalidScenario "cannot read allocation file '<path>': <reason>"
-/// (e.g. "No such file or directory", "it is a directory"), or as parse_allocation_list.
+/// (e.g. "No such file or directory", "it is a directory", "it is a FIFO, not a regular
+/// file", a size over the limit; see detail::read_text_file()), or as parse_allocation_list.
 [[nodiscard]] std::vector<Prefix> load_allocation_file(const std::string& path);
 
 }  // namespace patchrace

@@ -28,6 +28,7 @@
 #include "io/atomic_file.hpp"
 #include "io/ensemble_json.hpp"
 #include "io/figure_stats.hpp"
+#include "io/output_set.hpp"
 #include "io/scenario_json.hpp"
 #include "patchrace/error.hpp"
 
@@ -300,15 +301,18 @@ std::string timeseries_csv(const Scenario& scenario, const std::vector<Result>& 
   return fmt::to_string(buffer);
 }
 
-std::string summary_json(const Scenario& scenario, const std::vector<Result>& results,
-                         std::uint64_t seed, SeedSource source) {
+namespace {
+
+/// summary.json's object (without "outputs", which write_outputs() adds).
+json summary_object(const Scenario& scenario, const std::vector<Result>& results,
+                    std::uint64_t seed, SeedSource source) {
   json replicates = json::array();
   for (const Result& r : results) {
     replicates.push_back({{"replicate", r.replicate},
                           {"figures", figures_json(r.figures)},
                           {"wall_seconds", r.wall_seconds}});
   }
-  const json summary = {
+  return {
       {"patchrace_version", PATCHRACE_VERSION},
       {"scenario", detail::scenario_json(scenario)},
       {"seed", seed},
@@ -316,25 +320,39 @@ std::string summary_json(const Scenario& scenario, const std::vector<Result>& re
       {"replicates", std::move(replicates)},
       {"ensemble", ensemble_json_of(results)},
   };
-  return summary.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+std::string dump(const json& value) {
+  return value.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace
+
+std::string summary_json(const Scenario& scenario, const std::vector<Result>& results,
+                         std::uint64_t seed, SeedSource source) {
+  return dump(summary_object(scenario, results, seed, source));
 }
 
 void write_outputs(const std::string& dir, const Scenario& scenario,
                    const std::vector<Result>& results, std::uint64_t seed, SeedSource source) {
-  create_output_dir(dir);
+  constexpr std::string_view kNames[] = {kCsvName, kJsonName};
+  detail::prepare_output_dir(dir, kNames);
   const fs::path base(dir);
-  for (std::string_view name : {kCsvName, kJsonName}) {
+  for (std::string_view name : kNames) {
     std::error_code ec;
     if (fs::is_directory(base / name, ec)) throw_write_error(base / name, EISDIR);
   }
   AtomicFile csv(base / kCsvName);
   write_csv(csv, scenario, results);
+  json summary = summary_object(scenario, results, seed, source);
+  const detail::FileDigest digests[] = {csv.digest()};
+  summary["outputs"] = detail::outputs_json(seed, digests);
   AtomicFile json_file(base / kJsonName);
-  json_file.write(summary_json(scenario, results, seed, source));
+  json_file.write(dump(summary));
   json_file.finish();
-  // Both files are complete before either is renamed into place.
-  csv.commit();
-  json_file.commit();
+  // Both files are complete before either is renamed; summary.json goes last.
+  AtomicFile* const files[] = {&csv};
+  detail::commit_together(base, files, json_file);
 }
 
 }  // namespace patchrace

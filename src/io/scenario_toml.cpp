@@ -1,4 +1,4 @@
-// Reading scenarios from TOML (toml++). The only translation unit that includes toml++.
+// Reading scenarios from TOML (toml++, through io/toml.hpp).
 //
 // The loader checks what only the file can get wrong (syntax, unknown keys, types,
 // missing keys, values that do not fit their C++ type, time, address and prefix syntax,
@@ -6,7 +6,6 @@
 // names, fills a Scenario, and then asks find_violation() for the range rules, mapping
 // the key it names ("worm.exploits[2].success") back to the node's position in the file.
 #include <fmt/format.h>
-#include <toml++/toml.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -26,7 +25,9 @@
 
 #include "io/allocation_file.hpp"
 #include "io/text_file.hpp"
+#include "io/toml.hpp"
 #include "patchrace/error.hpp"
+#include "patchrace/limits.hpp"
 #include "patchrace/scenario.hpp"
 #include "patchrace/scenario_file.hpp"
 
@@ -881,6 +882,11 @@ class ScenarioReader {
     if (array == nullptr || array->empty()) {
       fail_type(values, view.key_path("values"), "a non-empty array of values for sweep.key");
     }
+    if (array->size() > kMaxSweepValues) {
+      // Each value is checked on its own copy of the document: the cost grows with both.
+      fail(values.source(), fmt::format("sweep.values must have at most {} values, got {}",
+                                        kMaxSweepValues, array->size()));
+    }
   }
 
   const toml::table& root_;
@@ -904,24 +910,8 @@ std::string value_label(const toml::node& node) {
   return describe(node);  // a date, time, array or table: the scenario reader will refuse it
 }
 
-/// toml++'s description of a syntax error, on one line, starting in lower case.
-std::string syntax_error_message(std::string_view description) {
-  std::string message(description);
-  std::replace_if(
-      message.begin(), message.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
-  if (!message.empty() && message[0] >= 'A' && message[0] <= 'Z') message[0] += 'a' - 'A';
-  return "invalid TOML: " + message;
-}
-
 toml::table parse_document(std::string_view text, const std::string& source_name) {
-  try {
-    return toml::parse(text);
-  } catch (const toml::parse_error& error) {
-    const toml::source_position where = error.source().begin;
-    throw InvalidScenario(fmt::format("{}:{}:{}: {}", source_name, std::max(where.line, 1u),
-                                      std::max(where.column, 1u),
-                                      syntax_error_message(error.description())));
-  }
+  return detail::parse_toml(text, source_name);
 }
 
 /// parse_scenario_toml() with relative file names resolved against `base_dir`.
@@ -1016,7 +1006,7 @@ Scenario parse_scenario_toml(std::string_view text, const std::string& source_na
 }
 
 Scenario load_scenario_file(const std::string& path) {
-  return parse_scenario(detail::read_text_file(path, "scenario file"), path,
+  return parse_scenario(detail::read_text_file(path, "scenario file", kMaxScenarioFileBytes), path,
                         std::filesystem::path(path).parent_path());
 }
 
@@ -1025,7 +1015,7 @@ ScenarioSweep parse_sweep_toml(std::string_view text, const std::string& source_
 }
 
 ScenarioSweep load_sweep_file(const std::string& path) {
-  return parse_sweep(detail::read_text_file(path, "scenario file"), path,
+  return parse_sweep(detail::read_text_file(path, "scenario file", kMaxScenarioFileBytes), path,
                      std::filesystem::path(path).parent_path());
 }
 
@@ -1034,7 +1024,7 @@ ScenarioSweep parse_scenario_and_sweep_toml(std::string_view text, const std::st
 }
 
 ScenarioSweep load_scenario_and_sweep(const std::string& path) {
-  return parse_sweep(detail::read_text_file(path, "scenario file"), path,
+  return parse_sweep(detail::read_text_file(path, "scenario file", kMaxScenarioFileBytes), path,
                      std::filesystem::path(path).parent_path(), false);
 }
 

@@ -12,6 +12,7 @@
 #include "io/ensemble_json.hpp"
 #include "io/figure_stats.hpp"
 #include "io/format_units.hpp"
+#include "io/output_set.hpp"
 #include "io/scenario_json.hpp"
 
 namespace patchrace {
@@ -20,8 +21,8 @@ namespace {
 namespace fs = std::filesystem;
 using json = nlohmann::ordered_json;
 
-constexpr const char* kSweepCsv = "sweep.csv";
-constexpr const char* kSweepJson = "sweep.json";
+constexpr std::string_view kSweepCsv = "sweep.csv";
+constexpr std::string_view kSweepJson = "sweep.json";
 
 
 /// `text` as a CSV field, quoted when it holds a comma, quote or line break.
@@ -59,13 +60,16 @@ std::string sweep_csv(const ScenarioSweep& sweep, const SweepResults& results) {
   return out;
 }
 
-std::string sweep_json(const ScenarioSweep& sweep, const SweepResults& results, std::uint64_t seed,
-                       SeedSource source) {
+namespace {
+
+/// sweep.json's object (without "outputs", which write_sweep_outputs() adds).
+json sweep_object(const ScenarioSweep& sweep, const SweepResults& results, std::uint64_t seed,
+                  SeedSource source) {
   json points = json::array();
   for (std::size_t i = 0; i < results.results.size() && i < sweep.labels.size(); ++i) {
     points.push_back({{"value", sweep.labels[i]}, {"ensemble", detail::ensemble_json(results.results[i])}});
   }
-  const json out = {
+  return {
       {"patchrace_version", PATCHRACE_VERSION},
       {"key", sweep.key},
       {"seed", seed},
@@ -73,7 +77,17 @@ std::string sweep_json(const ScenarioSweep& sweep, const SweepResults& results, 
       {"scenario", detail::scenario_json(sweep.base)},
       {"points", std::move(points)},
   };
-  return out.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+std::string dump(const json& value) {
+  return value.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace
+
+std::string sweep_json(const ScenarioSweep& sweep, const SweepResults& results, std::uint64_t seed,
+                       SeedSource source) {
+  return dump(sweep_object(sweep, results, seed, source));
 }
 
 std::string sweep_text(const ScenarioSweep& sweep, const SweepResults& results, std::uint64_t seed,
@@ -125,20 +139,25 @@ std::string sweep_text(const ScenarioSweep& sweep, const SweepResults& results, 
 
 void write_sweep_outputs(const std::string& dir, const ScenarioSweep& sweep,
                          const SweepResults& results, std::uint64_t seed, SeedSource source) {
-  detail::create_output_dir(dir);
+  constexpr std::string_view kNames[] = {kSweepCsv, kSweepJson};
+  detail::prepare_output_dir(dir, kNames);
   const fs::path base(dir);
-  for (const char* name : {kSweepCsv, kSweepJson}) {
+  for (std::string_view name : kNames) {
     std::error_code ec;
     if (fs::is_directory(base / name, ec)) detail::throw_write_error(base / name, EISDIR);
   }
   detail::AtomicFile csv(base / kSweepCsv);
   csv.write(sweep_csv(sweep, results));
   csv.finish();
+  json index = sweep_object(sweep, results, seed, source);
+  const detail::FileDigest digests[] = {csv.digest()};
+  index["outputs"] = detail::outputs_json(seed, digests);
   detail::AtomicFile json_file(base / kSweepJson);
-  json_file.write(sweep_json(sweep, results, seed, source));
+  json_file.write(dump(index));
   json_file.finish();
-  csv.commit();
-  json_file.commit();
+  // Both files are complete before either is renamed; sweep.json goes last.
+  detail::AtomicFile* const files[] = {&csv};
+  detail::commit_together(base, files, json_file);
 }
 
 }  // namespace patchrace

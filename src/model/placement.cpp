@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 #include <cmath>
 #include <span>
 #include <string>
@@ -97,6 +98,17 @@ std::vector<Interval> allowed_intervals(const Scenario& scenario) {
     allowed = intersect(space_interval, merged_intervals(allocated));
   }
   return subtract(allowed, merged_intervals(scenario.worm.excluded));
+}
+
+/// Addresses of the allocated prefixes (clustered placement) inside the address space,
+/// before worm.excluded is taken out.
+std::uint64_t allocated_in_space(const Scenario& scenario) {
+  const AddressSpaceSpec& space = scenario.address_space;
+  const std::vector<Interval> space_interval = {{space.base, space.base + space.size()}};
+  const PlacementSpec& placement = scenario.population.placement;
+  const std::vector<Prefix> allocated =
+      placement.allocated.empty() ? default_allocated_prefixes() : placement.allocated;
+  return total_size(intersect(space_interval, merged_intervals(allocated)));
 }
 
 /// Maps sorted indices in [0, total_size(intervals)) to the addresses they rank,
@@ -223,18 +235,22 @@ std::vector<std::uint32_t> checked_seeds(const Scenario& scenario) {
   return sorted;
 }
 
-/// Throws if the allowed addresses (plus the seeds outside them) cannot hold the hosts.
-void check_capacity(const Scenario& scenario, std::uint64_t allowed, std::uint64_t seeds_outside) {
+/// The violation of the capacity rule when the allowed addresses (plus the seeds outside
+/// them) cannot hold the hosts.
+std::optional<ScenarioViolation> capacity_violation(const Scenario& scenario, std::uint64_t allowed,
+                                                    std::uint64_t seeds_outside) {
   const std::uint64_t hosts = scenario.population.hosts;
   const std::uint64_t capacity = allowed + seeds_outside;
-  if (hosts <= capacity) return;
+  if (hosts <= capacity) return std::nullopt;
   const AddressSpaceSpec& space = scenario.address_space;
   const std::string space_text = format_prefix({space.base, space.prefix_length});
   const PlacementSpec& placement = scenario.population.placement;
   if (placement.kind == PlacementKind::kUniform) {
-    throw InvalidScenario(fmt::format(
-        "population.hosts must be at most {} (the addresses of the address space {} outside worm.excluded), got {}",
-        capacity, space_text, hosts));
+    return ScenarioViolation{
+        "population.hosts",
+        fmt::format("population.hosts must be at most {} (the addresses of the address space {} outside "
+                    "worm.excluded), got {}",
+                    capacity, space_text, hosts)};
   }
   const std::size_t n = placement.allocated.size();
   const std::string count_text = fmt::format("{} prefix{}", n, n == 1 ? "" : "es");
@@ -244,13 +260,28 @@ void check_capacity(const Scenario& scenario, std::uint64_t allowed, std::uint64
   } else if (n > 0) {
     allocated_text = fmt::format("population.placement.allocated ({})", count_text);
   }
+  if (allocated_in_space(scenario) == 0) {
+    // Nothing allocated lies in the space: say so rather than "at most 0".
+    const bool from_file = !placement.allocation_file.empty();
+    const std::string key = from_file ? "population.placement.allocation_file" : "population.placement.allocated";
+    std::string got = "none, and none of the default allocated /8s is inside it";
+    if (from_file) {
+      got = fmt::format("'{}' ({}), none inside it", placement.allocation_file, count_text);
+    } else if (n > 0) {
+      got = fmt::format("{}, none inside it", count_text);
+    }
+    return ScenarioViolation{key, fmt::format("{} must overlap the address space {} for clustered placement (hosts "
+                                              "are placed only in allocated addresses inside it), got {}",
+                                              key, space_text, got)};
+  }
   const std::string seeds_text = seeds_outside == 0 ? std::string()
                                                     : fmt::format(", plus {} seed address{} outside them",
                                                                   seeds_outside, seeds_outside == 1 ? "" : "es");
-  throw InvalidScenario(fmt::format(
-      "population.hosts must be at most {} for clustered placement (the {} allocated addresses of {} inside the "
-      "address space {} and outside worm.excluded{}), got {}",
-      capacity, allowed, allocated_text, space_text, seeds_text, hosts));
+  return ScenarioViolation{
+      "population.hosts",
+      fmt::format("population.hosts must be at most {} for clustered placement (the {} allocated addresses of {} "
+                  "inside the address space {} and outside worm.excluded{}), got {}",
+                  capacity, allowed, allocated_text, space_text, seeds_text, hosts)};
 }
 
 // ---------------------------------------------------------------------------
@@ -548,7 +579,10 @@ std::vector<std::uint32_t> place_hosts(const Scenario& scenario, Rng& rng) {
   seed_ranks.reserve(seeds.size());
   const std::vector<std::uint32_t> seeds_outside = ranks_of(seeds, allowed, seed_ranks);
   const std::uint64_t allowed_count = total_size(allowed);
-  check_capacity(scenario, allowed_count, seeds_outside.size());
+  // A safety net for direct callers: find_violation() reports the same rule first.
+  if (auto v = capacity_violation(scenario, allowed_count, seeds_outside.size())) {
+    throw InvalidScenario(v->message);
+  }
 
   if (scenario.population.placement.kind == PlacementKind::kClustered) {
     return place_clustered(scenario, allowed, seeds, rng);
@@ -561,13 +595,28 @@ std::vector<std::uint32_t> place_hosts(const Scenario& scenario, Rng& rng) {
   return hosts;
 }
 
-std::uint64_t placeable_address_count(const Scenario& scenario) {
+namespace {
+
+/// The allowed addresses of `scenario` and the number of its distinct seeds outside them.
+std::pair<std::uint64_t, std::uint64_t> placeable_parts(const Scenario& scenario) {
   const std::vector<Interval> allowed = allowed_intervals(scenario);
   std::vector<std::uint32_t> seeds = scenario.worm.seed_addresses;
   std::sort(seeds.begin(), seeds.end());
   seeds.erase(std::unique(seeds.begin(), seeds.end()), seeds.end());
   std::vector<std::uint32_t> ranks;
-  return total_size(allowed) + ranks_of(seeds, allowed, ranks).size();
+  return {total_size(allowed), ranks_of(seeds, allowed, ranks).size()};
+}
+
+}  // namespace
+
+std::uint64_t placeable_address_count(const Scenario& scenario) {
+  const auto [allowed, seeds_outside] = placeable_parts(scenario);
+  return allowed + seeds_outside;
+}
+
+std::optional<ScenarioViolation> find_capacity_violation(const Scenario& scenario) {
+  const auto [allowed, seeds_outside] = placeable_parts(scenario);
+  return capacity_violation(scenario, allowed, seeds_outside);
 }
 
 std::vector<Prefix> default_allocated_prefixes() {

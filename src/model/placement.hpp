@@ -53,6 +53,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "base/rng.hpp"
@@ -66,7 +67,8 @@ namespace patchrace::detail {
 /// `address_space` and outside every `worm.excluded` prefix; with clustered placement
 /// the non-seed hosts also lie inside the allocated prefixes.
 /// Deterministic for a given scenario and `rng` state. Cost O(hosts + blocks) expected.
-/// Throws patchrace::InvalidScenario if the allowed addresses cannot hold the hosts,
+/// Throws patchrace::InvalidScenario if the allowed addresses cannot hold the hosts
+/// (find_capacity_violation(); validation reports it first),
 /// or if a seed address is outside the space, inside an excluded prefix or repeated,
 /// or (clustered) if block_sizes, hosts_per_block_alpha or min_hosts_per_block are
 /// unusable.
@@ -76,6 +78,18 @@ namespace patchrace::detail {
 /// addresses (see above) plus the seed addresses outside them. `population.hosts` must
 /// not exceed it. Cost O(allocated + excluded prefixes + seeds).
 [[nodiscard]] std::uint64_t placeable_address_count(const Scenario& scenario);
+
+/// The capacity rule of placement, in one place: `population.hosts` must not exceed
+/// placeable_address_count(). Returns the violation, keyed "population.hosts", whose
+/// message names the capacity, where it comes from and the hosts asked for:
+///   "population.hosts must be at most 256 for clustered placement (the 256 allocated
+///    addresses of population.placement.allocated (1 prefix) inside the address space
+///    0.0.0.0/0 and outside worm.excluded), got 600"
+/// or nullopt. find_violation() applies it, so validation, the TOML loader (located at
+/// population.hosts) and `patchrace validate` report it; place_hosts() checks it again.
+/// Preconditions: the address space, worm.excluded, worm.seed_addresses and (clustered)
+/// the allocated prefixes already pass their own rules. Cost as placeable_address_count().
+[[nodiscard]] std::optional<ScenarioViolation> find_capacity_violation(const Scenario& scenario);
 
 /// The default allocated space for clustered placement: the /8s of IPv4 that IANA had
 /// allocated to a regional Internet registry, or that legacy holders used, by the end

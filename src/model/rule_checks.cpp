@@ -6,6 +6,8 @@
 #include <cmath>
 #include <utility>
 
+#include "patchrace/limits.hpp"
+
 namespace patchrace::rules {
 
 Violation must(std::string key, const std::string& requirement, const std::string& got) {
@@ -31,7 +33,12 @@ std::string seconds_text(double seconds) {
   return fmt::format("{} s", seconds);
 }
 
-std::string quoted(std::string_view text) { return fmt::format("{:?}", text); }
+std::string quoted(std::string_view text) {
+  if (text.size() <= kMaxQuotedBytes) return fmt::format("{:?}", text);
+  std::size_t cut = kMaxQuotedBytes;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // continuation byte
+  return fmt::format("{:?}...", text.substr(0, cut));
+}
 
 Violation check_positive(const std::string& key, double value, const char* unit) {
   if (!std::isfinite(value)) {
@@ -76,7 +83,13 @@ Violation check_label(const std::string& key, const std::string& label) {
   if (label.empty() || !std::all_of(label.begin(), label.end(), is_label_char)) {
     return must(key, "be a non-empty string of letters, digits, '_', '.' and '-'", quoted(label));
   }
-  return std::nullopt;
+  return check_length(key, label, kMaxLabelBytes);
+}
+
+Violation check_length(const std::string& key, std::string_view text, std::size_t max_bytes) {
+  if (text.size() <= max_bytes) return std::nullopt;
+  return must(key, fmt::format("be at most {} bytes long", max_bytes),
+              fmt::format("{} bytes: {}", text.size(), quoted(text)));
 }
 
 }  // namespace patchrace::rules

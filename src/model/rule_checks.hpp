@@ -25,7 +25,8 @@ std::string number_text(double value);
 /// "90 s (1.5 min)", "-2246400 s (-26 d)", "nan".
 std::string seconds_text(double seconds);
 
-/// A string as written in messages: double-quoted and escaped.
+/// A string as written in messages: double-quoted and escaped, and cut after
+/// kMaxQuotedBytes (at a UTF-8 character boundary) with "..." when longer.
 std::string quoted(std::string_view text);
 
 /// "must be > 0 <unit>" for a finite, positive double.
@@ -46,7 +47,11 @@ Violation check_share_sum(const std::string& key, double sum);
 /// Whether `c` may appear in a label (type, group, service or ring name).
 bool is_label_char(char c);
 
-/// A label: non-empty, of letters, digits, '_', '.' and '-'.
+/// A label: non-empty, of letters, digits, '_', '.' and '-', at most kMaxLabelBytes long.
 Violation check_label(const std::string& key, const std::string& label);
+
+/// "must be at most <max_bytes> bytes long" for a string longer than that; the message
+/// gives its length and its quoted start.
+Violation check_length(const std::string& key, std::string_view text, std::size_t max_bytes);
 
 }  // namespace patchrace::rules

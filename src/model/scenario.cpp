@@ -15,8 +15,10 @@
 #include <vector>
 
 #include "patchrace/error.hpp"
+#include "patchrace/limits.hpp"
 #include "patchrace/result.hpp"
 #include "model/patch_rules.hpp"
+#include "model/placement.hpp"
 #include "model/rule_checks.hpp"
 
 namespace patchrace {
@@ -30,6 +32,7 @@ constexpr std::uint32_t kMaxReplicates = 1'000'000;
 constexpr int kMinBlockPrefixLength = 8;
 constexpr int kMaxBlockPrefixLength = 32;
 constexpr std::uint32_t kMaxLocalBackoff = 256;
+constexpr std::uint64_t kMaxHosts = 0xFFFFFFFF;  // 2^32 - 1: host indices are 32-bit
 
 std::string prefix_text(const AddressSpaceSpec& space) {
   return fmt::format("{}/{}", format_address(space.base), space.prefix_length);
@@ -59,7 +62,9 @@ double round_up(double value, int digits) {
 
 Violation check_name(const Scenario& scenario) {
   if (scenario.name.empty()) return must("name", "be a non-empty string", "\"\"");
-  return std::nullopt;
+  if (auto v = check_length("name", scenario.name, kMaxTitleBytes)) return v;
+  if (auto v = check_length("description", scenario.description, kMaxDescriptionBytes)) return v;
+  return check_length("worm.name", scenario.worm.name, kMaxTitleBytes);
 }
 
 Violation check_address_space(const AddressSpaceSpec& space) {
@@ -85,6 +90,11 @@ Violation check_population(const Scenario& scenario) {
                             prefix_text(scenario.address_space)),
                 std::to_string(hosts));
   }
+  if (hosts > kMaxHosts) {
+    return must("population.hosts",
+                fmt::format("be between 1 and {} (the engine counts hosts in 32 bits)", kMaxHosts),
+                std::to_string(hosts));
+  }
   return std::nullopt;
 }
 
@@ -108,10 +118,7 @@ Violation check_types(const std::vector<HostTypeSpec>& types) {
   for (std::size_t i = 0; i < types.size(); ++i) {
     const HostTypeSpec& type = types[i];
     const std::string key = fmt::format("population.types[{}]", i);
-    if (type.name.empty() || !std::all_of(type.name.begin(), type.name.end(), is_label_char)) {
-      return must(key + ".name", "be a non-empty string of letters, digits, '_', '.' and '-'",
-                  quoted(type.name));
-    }
+    if (auto v = check_label(key + ".name", type.name)) return v;
     const auto [it, inserted] = first_index.emplace(type.name, i);
     if (!inserted) {
       return must(key + ".name",
@@ -453,6 +460,7 @@ std::optional<ScenarioViolation> find_violation(const Scenario& scenario) {
   if (auto v = check_types(scenario.population.types)) return v;
   if (auto v = check_placement(scenario.population.placement)) return v;
   if (auto v = check_worm(scenario)) return v;
+  if (auto v = detail::find_capacity_violation(scenario)) return v;
   if (auto v = check_run(scenario.run)) return v;
   if (auto v = check_seed_window(scenario)) return v;
   if (auto v = find_patch_violation(scenario)) return v;
