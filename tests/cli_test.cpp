@@ -221,6 +221,37 @@ TEST_F(CliTest, EveryPickedSeedCanBeWrittenIntoRunSeed) {
   }
 }
 
+TEST_F(CliTest, SetChangesScenarioKeysOfRunSweepAndValidate) {
+  const Outcome o = run({"run", "--preset", "witty-2004", "--set", "run.duration=10min", "--set",
+                         "worm.scan_rate=400", "-q", "--out", "out"});
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  const json summary = json::parse(read_file(work() / "out" / "summary.json"));
+  EXPECT_EQ(summary.at("scenario").at("run").at("duration"), 600.0);
+  EXPECT_EQ(summary.at("scenario").at("worm").at("scan_rate"), 400.0);
+  const Outcome v = run({"validate", "--preset", "slammer-2003", "--set", "run.duration=2h"});
+  ASSERT_EQ(v.exit_code, 0) << v.err;
+  EXPECT_EQ(v.out, "preset:slammer-2003: ok (slammer-2003: 75,000 hosts, Slammer, 2 h)\n");
+  const Outcome sw = run({"sweep", "--preset", "patch-timing", "--set", "run.duration=1d", "--set",
+                          "population.hosts=2000", "--replicates", "1", "-q", "--out", "sweep"});
+  ASSERT_EQ(sw.exit_code, 0) << sw.err;
+  const json sweep = json::parse(read_file(work() / "sweep" / "sweep.json"));
+  EXPECT_EQ(sweep.at("scenario").at("population").at("hosts"), 2000);
+}
+
+TEST_F(CliTest, ErrorSetOfAnUnknownKeyOrABadValue) {
+  expect_bad_input({"run", "--preset", "slammer-2003", "--set", "worm.scan_rte=3"},
+                   "--set worm.scan_rte=3: unknown key 'worm.scan_rte', expected one of: name, strategy, "
+                   "scan_rate, exploit_success, exploits, excluded, initial_infected, seed_addresses, seed_rule, "
+                   "seed_window, seed_group, local_preference, sequential, permutation, bandwidth");
+  expect_bad_input({"run", "--preset", "slammer-2003", "--set", "worm.scan_rate=-3"},
+                   "--set worm.scan_rate=-3: worm.scan_rate must be > 0 probes/s, got -3");
+  expect_bad_input({"sweep", "--preset", "patch-timing", "--set", "run.duration=soon"},
+                   "--set run.duration=soon: run.duration must be a time: a number of seconds or a string like "
+                   "\"26d\", \"-26d\", \"8.5 s\", \"1.5h\" or \"5min\" (units s, min, h, d), got string \"soon\"");
+  expect_bad_input({"validate", "--preset", "slammer-2003", "--set", "worm.scan_rate"},
+                   "--set needs KEY=VALUE (a scenario key such as worm.scan_rate), got 'worm.scan_rate'");
+}
+
 TEST_F(CliTest, RunReplicatesOverridesTheScenario) {
   const Outcome o = run({"run", "--preset", "slammer-2003", "--replicates", "3", "-q"});
   ASSERT_EQ(o.exit_code, 0) << o.err;

@@ -9,17 +9,37 @@
 
 namespace patchrace {
 
+/// One `--set KEY=VALUE`: a scenario key written as in error messages
+/// ("worm.scan_rate", "patching.services[0].capacity") and its value as TOML text
+/// ("3", "\"3d\"", "[1, 2]", "{ batch = 10 }"); a value that is not one TOML value is
+/// taken as a string, so `run.duration=3d` and `worm.strategy=sequential` need no quotes.
+/// Overrides are applied to the document before it is read, in order: every rule and
+/// message is the file's, and a message about an overridden key names "--set KEY=VALUE"
+/// instead of a file position. Setting a key of a table the document lacks creates the
+/// table ([patching] and [cleanup] are then on).
+struct ScenarioOverride {
+  std::string key;
+  std::string value;
+  bool operator==(const ScenarioOverride&) const = default;
+};
+using ScenarioOverrides = std::vector<ScenarioOverride>;
+
+/// Parses "KEY=VALUE" (the first '=' splits). Throws patchrace::UsageError naming the
+/// text if there is no '=' or no key.
+[[nodiscard]] ScenarioOverride parse_override(std::string_view text);
+
 /// Parses TOML `text` into a validated Scenario. `source_name` (a file name or
 /// "preset:NAME") starts every error message: "name:line:col: what is wrong".
 /// Unknown keys, wrong types, out-of-range values and inconsistent settings are
 /// errors; nothing is silently defaulted except keys documented as optional.
 /// Throws patchrace::InvalidScenario.
-[[nodiscard]] Scenario parse_scenario_toml(std::string_view text, const std::string& source_name);
+[[nodiscard]] Scenario parse_scenario_toml(std::string_view text, const std::string& source_name,
+                                           const ScenarioOverrides& overrides = {});
 
 /// Reads and parses a scenario file: a regular file of at most kMaxScenarioFileBytes
 /// (patchrace/limits.hpp). Throws patchrace::InvalidScenario if the file is not a regular
 /// file, is larger, cannot be read or is invalid.
-[[nodiscard]] Scenario load_scenario_file(const std::string& path);
+[[nodiscard]] Scenario load_scenario_file(const std::string& path, const ScenarioOverrides& overrides = {});
 
 /// A parameter sweep: a scenario file's [sweep] table names one key of the
 /// scenario (as in error messages: "patching.services[0].rings[0].qa_delay") and
@@ -40,23 +60,26 @@ struct ScenarioSweep {
 
 /// Expands the [sweep] of a scenario's TOML text (errors as parse_scenario_toml(),
 /// plus "has no [sweep] table" and keys the scenario does not set).
-[[nodiscard]] ScenarioSweep parse_sweep_toml(std::string_view text, const std::string& source_name);
+[[nodiscard]] ScenarioSweep parse_sweep_toml(std::string_view text, const std::string& source_name,
+                                             const ScenarioOverrides& overrides = {});
 
 /// Reads a scenario file and expands its [sweep].
-[[nodiscard]] ScenarioSweep load_sweep_file(const std::string& path);
+[[nodiscard]] ScenarioSweep load_sweep_file(const std::string& path, const ScenarioOverrides& overrides = {});
 
 /// Reads a scenario file and expands its [sweep] if it has one (without: `key` empty and
 /// no scenarios). What `patchrace validate` checks.
-[[nodiscard]] ScenarioSweep load_scenario_and_sweep(const std::string& path);
+[[nodiscard]] ScenarioSweep load_scenario_and_sweep(const std::string& path,
+                                                    const ScenarioOverrides& overrides = {});
 
 /// Parses TOML text and expands its [sweep] if it has one (errors as parse_sweep_toml()).
-[[nodiscard]] ScenarioSweep parse_scenario_and_sweep_toml(std::string_view text, const std::string& source_name);
+[[nodiscard]] ScenarioSweep parse_scenario_and_sweep_toml(std::string_view text, const std::string& source_name,
+                                                          const ScenarioOverrides& overrides = {});
 
 /// Expands the [sweep] of a built-in preset.
-[[nodiscard]] ScenarioSweep load_preset_sweep(const std::string& name);
+[[nodiscard]] ScenarioSweep load_preset_sweep(const std::string& name, const ScenarioOverrides& overrides = {});
 
 /// A built-in preset with its [sweep] expanded if it has one (what `validate --preset` checks).
-[[nodiscard]] ScenarioSweep load_preset_and_sweep(const std::string& name);
+[[nodiscard]] ScenarioSweep load_preset_and_sweep(const std::string& name, const ScenarioOverrides& overrides = {});
 
 /// Names of the presets built into the binary, sorted.
 [[nodiscard]] std::vector<std::string> preset_names();
@@ -69,6 +92,6 @@ struct ScenarioSweep {
 [[nodiscard]] std::string_view preset_text(const std::string& name);
 
 /// The validated Scenario of a built-in preset (see preset_text()).
-[[nodiscard]] Scenario load_preset(const std::string& name);
+[[nodiscard]] Scenario load_preset(const std::string& name, const ScenarioOverrides& overrides = {});
 
 }  // namespace patchrace

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "patchrace/scenario_file.hpp"
+
 namespace patchrace::cli {
 
 /// Options of `patchrace run` and `patchrace sweep`, as given on the command line.
@@ -20,6 +22,7 @@ struct RunOptions {
   unsigned threads = 0;                     // 0: one per hardware thread
   std::string out = "patchrace-out";        // output directory
   bool quiet = false;                       // no summary, no progress bar
+  ScenarioOverrides overrides;              // --set KEY=VALUE, in order
 };
 
 /// `patchrace run`: loads the scenario, applies the overrides, checks memory and the
@@ -32,7 +35,8 @@ int presets_command(const std::string& name);
 /// `patchrace validate [FILE...] [--preset NAME...]`: parses each file, then each
 /// preset, and prints a one-line verdict each; stops at the first invalid one by
 /// throwing patchrace::InvalidScenario. Throws patchrace::UsageError if given neither.
-int validate_command(const std::vector<std::string>& files, const std::vector<std::string>& presets);
+int validate_command(const std::vector<std::string>& files, const std::vector<std::string>& presets,
+                     const ScenarioOverrides& overrides = {});
 
 /// `patchrace sweep`: loads the scenario and expands its [sweep], runs every value's
 /// ensemble with the same seed (common random numbers: differences between values are

@@ -60,6 +60,7 @@ struct CommandLine {
   std::string preset_name;
   std::vector<std::string> validate_files;
   std::vector<std::string> validate_presets;
+  std::vector<std::string> run_sets, sweep_sets, validate_sets;  // --set KEY=VALUE
   std::uint64_t seed = 0;
   std::uint32_t replicates = 1;
 };
@@ -87,10 +88,14 @@ struct RunHelp {
 
 /// The options of `run` and `sweep` on `command`, into `options` (--seed and
 /// --replicates into `cl`, and their handles into `seed` and `replicates`).
+constexpr const char* kSetHelp =
+    "Set a scenario key, e.g. --set worm.scan_rate=20 --set run.duration=3d (repeatable; values as in TOML)";
+
 void add_run_options(CLI::App* command, RunOptions& options, CommandLine& cl, const RunHelp& help,
-                     CLI::Option*& seed, CLI::Option*& replicates) {
+                     std::vector<std::string>& sets, CLI::Option*& seed, CLI::Option*& replicates) {
   command->add_option("SCENARIO", options.scenario_file, help.scenario);
   command->add_option("--preset", options.preset, help.preset);
+  command->add_option("--set", sets, kSetHelp)->expected(1)->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   // At most 2^63 - 1, the largest TOML integer, so that every seed can go into run.seed.
   seed = command->add_option("--seed", cl.seed, help.seed)
              ->check(integer_in(0, std::numeric_limits<std::int64_t>::max()));
@@ -113,7 +118,7 @@ Parsed add_run(CLI::App& app, CommandLine& cl) {
                    "Random seed (default: the scenario's run.seed, else one is picked and printed)",
                    "Number of replicates, overrides run.replicates",
                    "Print no summary and no progress bar"},
-                  p.seed, p.replicates);
+                  cl.run_sets, p.seed, p.replicates);
   return p;
 }
 
@@ -129,7 +134,7 @@ void add_sweep(CLI::App& app, CommandLine& cl, Parsed& p) {
                    "else one is picked and printed)",
                    "Replicates per value, overrides run.replicates",
                    "Print no table and no progress bar"},
-                  p.sweep_seed, p.sweep_replicates);
+                  cl.sweep_sets, p.sweep_seed, p.sweep_replicates);
 }
 
 Parsed build_app(CLI::App& app, CommandLine& cl) {
@@ -142,22 +147,33 @@ Parsed build_app(CLI::App& app, CommandLine& cl) {
   p.validate = app.add_subcommand("validate", "Check scenario files or presets without running them");
   p.validate->add_option("FILE", cl.validate_files, "Scenario TOML files");
   p.validate->add_option("--preset", cl.validate_presets, "Built-in presets to check (repeatable)");
+  p.validate->add_option("--set", cl.validate_sets, kSetHelp)->expected(1)->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   return p;
+}
+
+patchrace::ScenarioOverrides overrides(const std::vector<std::string>& sets) {
+  patchrace::ScenarioOverrides out;
+  for (const std::string& text : sets) out.push_back(patchrace::parse_override(text));
+  return out;
 }
 
 int dispatch(const Parsed& p, CommandLine& cl) {
   if (p.run->parsed()) {
     if (p.seed->count() > 0) cl.run.seed = cl.seed;
     if (p.replicates->count() > 0) cl.run.replicates = cl.replicates;
+    cl.run.overrides = overrides(cl.run_sets);
     return patchrace::cli::run_command(cl.run);
   }
   if (p.sweep->parsed()) {
     if (p.sweep_seed->count() > 0) cl.sweep.seed = cl.seed;
     if (p.sweep_replicates->count() > 0) cl.sweep.replicates = cl.replicates;
+    cl.sweep.overrides = overrides(cl.sweep_sets);
     return patchrace::cli::sweep_command(cl.sweep);
   }
   if (p.presets->parsed()) return patchrace::cli::presets_command(cl.preset_name);
-  if (p.validate->parsed()) return patchrace::cli::validate_command(cl.validate_files, cl.validate_presets);
+  if (p.validate->parsed()) {
+    return patchrace::cli::validate_command(cl.validate_files, cl.validate_presets, overrides(cl.validate_sets));
+  }
   throw patchrace::UsageError(
       "no command given, expected run, sweep, presets or validate (see --help)");
 }

@@ -37,10 +37,10 @@ constexpr std::array<const char*, 2> kOutputFiles = {"timeseries.csv", "summary.
 std::pair<Scenario, std::string> load_scenario(const RunOptions& options) {
   check_scenario_source(options);
   if (!options.scenario_file.empty()) {
-    return {load_scenario_file(options.scenario_file), options.scenario_file};
+    return {load_scenario_file(options.scenario_file, options.overrides), options.scenario_file};
   }
   const std::string name = options.preset.empty() ? default_preset_name() : options.preset;
-  return {load_preset(name), "preset:" + name};
+  return {load_preset(name, options.overrides), "preset:" + name};
 }
 
 }  // namespace

@@ -25,12 +25,12 @@ const std::vector<std::string> kSweepFiles = {"sweep.csv", "sweep.json"};
 std::pair<ScenarioSweep, std::string> load_sweep(const RunOptions& options) {
   check_scenario_source(options);
   if (!options.scenario_file.empty()) {
-    return {load_sweep_file(options.scenario_file), options.scenario_file};
+    return {load_sweep_file(options.scenario_file, options.overrides), options.scenario_file};
   }
   if (options.preset.empty()) {
     throw UsageError("give the scenario file or --preset whose [sweep] to run");
   }
-  return {load_preset_sweep(options.preset), "preset:" + options.preset};
+  return {load_preset_sweep(options.preset, options.overrides), "preset:" + options.preset};
 }
 
 }  // namespace

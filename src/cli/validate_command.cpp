@@ -28,13 +28,14 @@ void print_ok(const std::string& source, const ScenarioSweep& checked) {
 
 }  // namespace
 
-int validate_command(const std::vector<std::string>& files, const std::vector<std::string>& presets) {
+int validate_command(const std::vector<std::string>& files, const std::vector<std::string>& presets,
+                     const ScenarioOverrides& overrides) {
   if (files.empty() && presets.empty()) {
     throw UsageError("validate needs a scenario FILE or --preset NAME (see `patchrace presets`)");
   }
   // Every value of a [sweep] is checked too.
-  for (const std::string& file : files) print_ok(file, load_scenario_and_sweep(file));  // throws InvalidScenario
-  for (const std::string& name : presets) print_ok("preset:" + name, load_preset_and_sweep(name));
+  for (const std::string& file : files) print_ok(file, load_scenario_and_sweep(file, overrides));  // throws
+  for (const std::string& name : presets) print_ok("preset:" + name, load_preset_and_sweep(name, overrides));
   return 0;
 }
 

@@ -32,16 +32,16 @@ std::string_view preset_text(const std::string& name) {
                                     fmt::join(preset_names(), ", ")));
 }
 
-Scenario load_preset(const std::string& name) {
-  return parse_scenario_toml(preset_text(name), "preset:" + name);
+Scenario load_preset(const std::string& name, const ScenarioOverrides& overrides) {
+  return parse_scenario_toml(preset_text(name), "preset:" + name, overrides);
 }
 
-ScenarioSweep load_preset_sweep(const std::string& name) {
-  return parse_sweep_toml(preset_text(name), "preset:" + name);
+ScenarioSweep load_preset_sweep(const std::string& name, const ScenarioOverrides& overrides) {
+  return parse_sweep_toml(preset_text(name), "preset:" + name, overrides);
 }
 
-ScenarioSweep load_preset_and_sweep(const std::string& name) {
-  return parse_scenario_and_sweep_toml(preset_text(name), "preset:" + name);
+ScenarioSweep load_preset_and_sweep(const std::string& name, const ScenarioOverrides& overrides) {
+  return parse_scenario_and_sweep_toml(preset_text(name), "preset:" + name, overrides);
 }
 
 }  // namespace patchrace

@@ -25,6 +25,7 @@
 
 #include "io/allocation_file.hpp"
 #include "io/text_file.hpp"
+#include "io/scenario_overrides.hpp"
 #include "io/toml.hpp"
 #include "patchrace/error.hpp"
 #include "patchrace/limits.hpp"
@@ -282,6 +283,7 @@ class ScenarioReader {
 
  private:
   [[noreturn]] void fail(const toml::source_region& where, const std::string& message) const {
+    if (detail::is_override_source(where)) throw InvalidScenario(fmt::format("{}: {}", *where.path, message));
     throw InvalidScenario(fmt::format("{}:{}:{}: {}", source_, std::max(where.begin.line, 1u),
                                       std::max(where.begin.column, 1u), message));
   }
@@ -896,6 +898,9 @@ class ScenarioReader {
 
 /// Throws the located error "<source>:<line>:<col>: <message>" at `node`.
 [[noreturn]] void fail_at(const std::string& source, const toml::node& node, const std::string& message) {
+  if (detail::is_override_source(node.source())) {
+    throw InvalidScenario(fmt::format("{}: {}", *node.source().path, message));
+  }
   const toml::source_position where = node.source().begin;
   throw InvalidScenario(fmt::format("{}:{}:{}: {}", source, std::max(where.line, 1u),
                                     std::max(where.column, 1u), message));
@@ -910,14 +915,18 @@ std::string value_label(const toml::node& node) {
   return describe(node);  // a date, time, array or table: the scenario reader will refuse it
 }
 
-toml::table parse_document(std::string_view text, const std::string& source_name) {
-  return detail::parse_toml(text, source_name);
+/// The document of `text` with `overrides` applied.
+toml::table parse_document(std::string_view text, const std::string& source_name,
+                           const ScenarioOverrides& overrides) {
+  toml::table root = detail::parse_toml(text, source_name);
+  detail::apply_overrides(root, overrides);
+  return root;
 }
 
 /// parse_scenario_toml() with relative file names resolved against `base_dir`.
 Scenario parse_scenario(std::string_view text, const std::string& source_name,
-                        const std::filesystem::path& base_dir) {
-  const toml::table root = parse_document(text, source_name);
+                        const std::filesystem::path& base_dir, const ScenarioOverrides& overrides) {
+  const toml::table root = parse_document(text, source_name, overrides);
   return ScenarioReader(root, source_name, base_dir).read();
 }
 
@@ -951,8 +960,9 @@ bool replace_at_path(toml::table& root, const std::string& path, Node&& value) {
 /// The scenarios of the document's [sweep]: `sweep.key` set to each value in turn.
 /// With `required` false, a document without [sweep] gives its scenario and no values.
 ScenarioSweep parse_sweep(std::string_view text, const std::string& source_name,
-                          const std::filesystem::path& base_dir, bool required = true) {
-  const toml::table root = parse_document(text, source_name);
+                          const std::filesystem::path& base_dir, const ScenarioOverrides& overrides,
+                          bool required = true) {
+  const toml::table root = parse_document(text, source_name, overrides);
   ScenarioSweep sweep;
   sweep.base = ScenarioReader(root, source_name, base_dir).read();  // checks [sweep]'s form too
   const toml::node* table = root.get("sweep");
@@ -973,7 +983,7 @@ ScenarioSweep parse_sweep(std::string_view text, const std::string& source_name,
   const toml::array& values = *table->as_table()->get("values")->as_array();
   for (std::size_t i = 0; i < values.size(); ++i) {
     // A fresh parse per value: copies of toml++ nodes lose their positions, moves keep them.
-    toml::table copy = parse_document(text, source_name);
+    toml::table copy = parse_document(text, source_name, overrides);
     toml::node& value = *copy.get("sweep")->as_table()->get("values")->as_array()->get(i);
     const bool replaced = value.visit([&](auto& node) {
       using Concrete = std::remove_cvref_t<decltype(node)>;
@@ -1001,31 +1011,34 @@ ScenarioSweep parse_sweep(std::string_view text, const std::string& source_name,
 
 }  // namespace
 
-Scenario parse_scenario_toml(std::string_view text, const std::string& source_name) {
-  return parse_scenario(text, source_name, {});
+Scenario parse_scenario_toml(std::string_view text, const std::string& source_name,
+                             const ScenarioOverrides& overrides) {
+  return parse_scenario(text, source_name, {}, overrides);
 }
 
-Scenario load_scenario_file(const std::string& path) {
+Scenario load_scenario_file(const std::string& path, const ScenarioOverrides& overrides) {
   return parse_scenario(detail::read_text_file(path, "scenario file", kMaxScenarioFileBytes), path,
-                        std::filesystem::path(path).parent_path());
+                        std::filesystem::path(path).parent_path(), overrides);
 }
 
-ScenarioSweep parse_sweep_toml(std::string_view text, const std::string& source_name) {
-  return parse_sweep(text, source_name, {});
+ScenarioSweep parse_sweep_toml(std::string_view text, const std::string& source_name,
+                               const ScenarioOverrides& overrides) {
+  return parse_sweep(text, source_name, {}, overrides);
 }
 
-ScenarioSweep load_sweep_file(const std::string& path) {
+ScenarioSweep load_sweep_file(const std::string& path, const ScenarioOverrides& overrides) {
   return parse_sweep(detail::read_text_file(path, "scenario file", kMaxScenarioFileBytes), path,
-                     std::filesystem::path(path).parent_path());
+                     std::filesystem::path(path).parent_path(), overrides);
 }
 
-ScenarioSweep parse_scenario_and_sweep_toml(std::string_view text, const std::string& source_name) {
-  return parse_sweep(text, source_name, {}, false);
+ScenarioSweep parse_scenario_and_sweep_toml(std::string_view text, const std::string& source_name,
+                                            const ScenarioOverrides& overrides) {
+  return parse_sweep(text, source_name, {}, overrides, false);
 }
 
-ScenarioSweep load_scenario_and_sweep(const std::string& path) {
+ScenarioSweep load_scenario_and_sweep(const std::string& path, const ScenarioOverrides& overrides) {
   return parse_sweep(detail::read_text_file(path, "scenario file", kMaxScenarioFileBytes), path,
-                     std::filesystem::path(path).parent_path(), false);
+                     std::filesystem::path(path).parent_path(), overrides, false);
 }
 
 }  // namespace patchrace

@@ -230,7 +230,7 @@ toml::table parse_toml(std::string_view text, const std::string& source_name) {
   }
   toml::table root;
   try {
-    root = toml::parse(shielded);
+    root = toml::parse(shielded, source_name);  // each node knows its source (--set values name theirs)
   } catch (const toml::parse_error& error) {
     const toml::source_position where = error.source().begin;
     throw InvalidScenario(fmt::format("{}:{}:{}: {}", source_name, std::max(where.line, 1u),
