@@ -1,14 +1,14 @@
 # The two set-up commands (see README.md):
 #   make run    installs what is missing, builds, runs the default preset
 #   make test   installs what is missing, builds, runs every test
-# Reliability (docs/reliability.md): fuzz-smoke, fuzz.
+# Reliability (docs/reliability.md): test-sanitize, fuzz-smoke, fuzz.
 BUILD ?= build
 JOBS ?= $(shell nproc)
 OUT ?= patchrace-out
 FUZZ_SECONDS ?= 60
 FUZZ_RUNS ?= 10000000
 
-.PHONY: deps deps-fuzz configure build run test test-quick \
+.PHONY: deps deps-fuzz configure build run test test-quick test-sanitize \
         fuzz-build fuzz-smoke fuzz bench bench-smoke clean
 
 deps:
@@ -33,6 +33,13 @@ test: build
 test-quick: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -LE stochastic
 
+# Unit and CLI tests built in Debug with AddressSanitizer and UBSan: any finding fails.
+test-sanitize: deps
+	cmake -S . -B $(BUILD)-asan -DCMAKE_BUILD_TYPE=Debug -DPATCHRACE_SANITIZE=ON
+	cmake --build $(BUILD)-asan -j $(JOBS) --target patchrace_quick_tests
+	cd $(BUILD)-asan && ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j $(JOBS) -L 'unit|cli'
+
 # The libFuzzer targets of tests/fuzz, built with clang 14, ASan and UBSan.
 fuzz-build: deps-fuzz
 	cmake -S . -B $(BUILD)-fuzz -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=RelWithDebInfo \
@@ -53,7 +60,7 @@ bench: deps
 	./$(BUILD)-bench/bench/patchrace_bench
 
 clean:
-	rm -rf $(BUILD) $(BUILD)-bench $(BUILD)-fuzz
+	rm -rf $(BUILD) $(BUILD)-bench $(BUILD)-asan $(BUILD)-fuzz
 
 # A quick run of every benchmark, for CI: checks they work, never gated on time.
 bench-smoke: deps
