@@ -1,14 +1,14 @@
 # The two set-up commands (see README.md):
 #   make run    installs what is missing, builds, runs the default preset
 #   make test   installs what is missing, builds, runs every test
-# Reliability (docs/reliability.md): test-sanitize, fuzz-smoke, fuzz.
+# Reliability (docs/reliability.md): test-sanitize, test-assert, fuzz-smoke, fuzz.
 BUILD ?= build
 JOBS ?= $(shell nproc)
 OUT ?= patchrace-out
 FUZZ_SECONDS ?= 60
 FUZZ_RUNS ?= 10000000
 
-.PHONY: deps deps-fuzz configure build run test test-quick test-sanitize \
+.PHONY: deps deps-fuzz configure build run test test-quick test-sanitize test-assert \
         fuzz-build fuzz-smoke fuzz bench bench-smoke clean
 
 deps:
@@ -40,6 +40,13 @@ test-sanitize: deps
 	cd $(BUILD)-asan && ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j $(JOBS) -L 'unit|cli'
 
+# Unit and CLI tests built optimised with assertions on (no NDEBUG), as in library code
+# that checks its preconditions with assert().
+test-assert: deps
+	cmake -S . -B $(BUILD)-assert -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g"
+	cmake --build $(BUILD)-assert -j $(JOBS) --target patchrace_quick_tests
+	cd $(BUILD)-assert && ctest --output-on-failure -j $(JOBS) -L 'unit|cli'
+
 # The libFuzzer targets of tests/fuzz, built with clang 14, ASan and UBSan.
 fuzz-build: deps-fuzz
 	cmake -S . -B $(BUILD)-fuzz -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=RelWithDebInfo \
@@ -60,7 +67,7 @@ bench: deps
 	./$(BUILD)-bench/bench/patchrace_bench
 
 clean:
-	rm -rf $(BUILD) $(BUILD)-bench $(BUILD)-asan $(BUILD)-fuzz
+	rm -rf $(BUILD) $(BUILD)-bench $(BUILD)-asan $(BUILD)-assert $(BUILD)-fuzz
 
 # A quick run of every benchmark, for CI: checks they work, never gated on time.
 bench-smoke: deps
