@@ -15,7 +15,8 @@
 #   logs/<target>.log    libFuzzer's output
 #   work/<target>/       the working directory (relative file names in inputs resolve here;
 #                        it holds allocated.txt, an allocation list a scenario may name)
-# Every input is cut to 64 KiB (-max_len); a failure's input is reproduced by running the
+# Every input is cut to 64 KiB (-max_len); FUZZ_TIMEOUT (default 10) is the seconds one input
+# may take, wall clock: raise it on a loaded machine. A failure's input is reproduced by running the
 # target's executable with the artifact as its only argument.
 set -euo pipefail
 usage() { echo "usage: $0 BUILD (--time SECONDS | --runs N) [TARGET...]" >&2; exit 2; }
@@ -50,7 +51,7 @@ for target in "${targets[@]}"; do
   mkdir -p "$fuzz/corpus/$target" "$fuzz/seed/$target" "$fuzz/artifacts/$target" \
            "$fuzz/logs" "$fuzz/work/$target"
   cp "$src/tests/fuzz/corpus/allocation/nested.txt" "$fuzz/work/$target/allocated.txt"
-  options=(-max_len=65536 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
+  options=(-max_len=65536 -timeout="${FUZZ_TIMEOUT:-10}" -rss_limit_mb=2048 -print_final_stats=1
            -artifact_prefix="$fuzz/artifacts/$target/" "${limit[@]}")
   [ -f "$src/tests/fuzz/$target.dict" ] && options+=(-dict="$src/tests/fuzz/$target.dict")
   log="$fuzz/logs/$target.log"
