@@ -40,10 +40,10 @@ test-sanitize: deps
 	cd $(BUILD)-asan && ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j $(JOBS) -L 'unit|cli'
 
-# Unit and CLI tests built optimised with assertions on (no NDEBUG), as in library code
-# that checks its preconditions with assert().
+# Unit and CLI tests built optimised with assertions on (no NDEBUG), toml++'s included.
 test-assert: deps
-	cmake -S . -B $(BUILD)-assert -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g"
+	cmake -S . -B $(BUILD)-assert -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" \
+	  -DPATCHRACE_TOML_FROM_HEADERS=ON
 	cmake --build $(BUILD)-assert -j $(JOBS) --target patchrace_quick_tests
 	cd $(BUILD)-assert && ctest --output-on-failure -j $(JOBS) -L 'unit|cli'
 
