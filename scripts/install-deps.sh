@@ -1,10 +1,22 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages patchrace needs to build and test, if missing.
+# Installs the Debian 12 packages patchrace needs, if missing.
+#   scripts/install-deps.sh         to build, run, test and benchmark (g++; also enough for
+#                                   the sanitizer and assertion builds: g++ brings libasan
+#                                   and libubsan)
+#   scripts/install-deps.sh fuzz    also clang 14, its sanitizer and libFuzzer runtimes and
+#                                   llvm-symbolizer, for the fuzz targets (make fuzz-smoke)
 set -euo pipefail
 
 packages=(g++ make cmake pkg-config
           libfmt-dev libcli11-dev libtomlplusplus-dev nlohmann-json3-dev librandom123-dev
           libgtest-dev libbenchmark-dev)
+fuzz_packages=(clang-14 libclang-rt-14-dev llvm-14)
+
+case "${1:-}" in
+  "") ;;
+  fuzz) packages+=("${fuzz_packages[@]}") ;;
+  *) echo "usage: $0 [fuzz]" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${packages[@]}"; do
