@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "cli_runner.hpp"
 #include "patchrace/result.hpp"
 #include "patchrace/scenario_file.hpp"
 
@@ -23,91 +24,11 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+using patchrace::testing::Outcome;
+using patchrace::testing::read_file;
+using patchrace::testing::write_file;
 
-void write_file(const fs::path& path, const std::string& text) {
-  std::ofstream(path, std::ios::binary) << text;
-}
-
-/// Single-quotes `arg` for /bin/sh.
-std::string shell_quote(const std::string& arg) {
-  std::string quoted = "'";
-  for (char c : arg) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return quoted + "'";
-}
-
-struct Outcome {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-/// A temporary working directory (removed at the end) in which the binary is run.
-class CliTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "patchrace-cli-test-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    root_ = pattern;
-    work_ = root_ / "work";
-    fs::create_directory(work_);
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(root_, ec);
-  }
-
-  /// Runs `patchrace args...` in work() and captures its exit code and output.
-  Outcome run(const std::vector<std::string>& args) const {
-    std::string command = "cd " + shell_quote(work_.string()) + " && " + PATCHRACE_BINARY;
-    for (const std::string& arg : args) {
-      command += ' ';
-      command += shell_quote(arg);
-    }
-    command += " >";
-    command += shell_quote((root_ / "stdout").string());
-    command += " 2>";
-    command += shell_quote((root_ / "stderr").string());
-    command += " </dev/null";
-    const int status = std::system(command.c_str());
-    Outcome outcome;
-    outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    outcome.out = read_file(root_ / "stdout");
-    outcome.err = read_file(root_ / "stderr");
-    return outcome;
-  }
-
-  /// Every file below work(), relative to it, sorted.
-  std::vector<std::string> work_files() const {
-    std::vector<std::string> files;
-    for (const auto& entry : fs::recursive_directory_iterator(work_)) {
-      files.push_back(fs::relative(entry.path(), work_).string());
-    }
-    std::sort(files.begin(), files.end());
-    return files;
-  }
-
-  /// Asserts a failed run: exit code 2, exactly `message` as the one line on stderr, and
-  /// no files in work() other than `inputs`.
-  void expect_bad_input(const std::vector<std::string>& args, const std::string& message,
-                        std::vector<std::string> inputs = {}) const {
-    const Outcome o = run(args);
-    EXPECT_EQ(o.exit_code, 2) << o.err;
-    EXPECT_EQ(o.err, "patchrace: error: " + message + "\n");
-    EXPECT_EQ(o.out, "");
-    std::sort(inputs.begin(), inputs.end());
-    EXPECT_EQ(work_files(), inputs);
-  }
-
-  [[nodiscard]] const fs::path& work() const { return work_; }
-
- private:
-  fs::path root_;
-  fs::path work_;
-};
+class CliTest : public patchrace::testing::CliFixture {};
 
 std::size_t line_count(const std::string& text) {
   return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));

@@ -9,7 +9,7 @@
 
 #include "patchrace/error.hpp"
 #include "patchrace/scenario_file.hpp"
-#include "regression/cli_runner.hpp"
+#include "cli_runner.hpp"
 #include "scenario_error.hpp"
 
 namespace patchrace::testing {

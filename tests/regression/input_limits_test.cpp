@@ -11,7 +11,7 @@
 #include "patchrace/error.hpp"
 #include "patchrace/limits.hpp"
 #include "patchrace/scenario_file.hpp"
-#include "regression/cli_runner.hpp"
+#include "cli_runner.hpp"
 
 namespace patchrace::testing {
 namespace {

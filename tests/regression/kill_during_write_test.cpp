@@ -16,7 +16,7 @@
 #include <thread>
 #include <vector>
 
-#include "regression/cli_runner.hpp"
+#include "cli_runner.hpp"
 
 extern char** environ;
 

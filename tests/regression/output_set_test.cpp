@@ -15,7 +15,7 @@
 #include "io/atomic_file.hpp"
 #include "patchrace/output.hpp"
 #include "patchrace/sweep_output.hpp"
-#include "regression/cli_runner.hpp"
+#include "cli_runner.hpp"
 
 namespace patchrace::testing {
 namespace {

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "patchrace/limits.hpp"
-#include "regression/cli_runner.hpp"
+#include "cli_runner.hpp"
 #include "scenario_error.hpp"
 
 namespace patchrace::testing {

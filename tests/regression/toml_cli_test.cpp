@@ -2,7 +2,7 @@
 // files toml++ 3.3.0 mishandled exit with code 2, one located line, and write nothing.
 #include <gtest/gtest.h>
 
-#include "regression/cli_runner.hpp"
+#include "cli_runner.hpp"
 
 namespace patchrace::testing {
 namespace {

@@ -1,5 +1,6 @@
-// Running the built patchrace binary from a regression test: in a fresh temporary
-// directory, through the shell, capturing the exit code, stdout and stderr.
+// Running the built patchrace binary from a test, as a user would: in a fresh temporary
+// directory, through the shell, capturing the exit code, stdout and stderr. The fixture of
+// the CLI tests (tests/cli_test.cpp) and of the regression tests (tests/regression/).
 #pragma once
 
 #include <gtest/gtest.h>
@@ -42,10 +43,10 @@ struct Outcome {
 };
 
 /// A temporary working directory (removed at the end) in which the binary is run.
-class CliRegression : public ::testing::Test {
+class CliFixture : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "patchrace-regression-XXXXXX").string();
+    std::string pattern = (fs::temp_directory_path() / "patchrace-cli-XXXXXX").string();
     ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
     root_ = pattern;
     work_ = root_ / "work";
@@ -99,5 +100,8 @@ class CliRegression : public ::testing::Test {
   fs::path root_;
   fs::path work_;
 };
+
+/// The regression tests' name for the fixture.
+class CliRegression : public CliFixture {};
 
 }  // namespace patchrace::testing
