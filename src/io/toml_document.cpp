@@ -175,33 +175,41 @@ std::string restored(std::string_view text) {
   return out;
 }
 
-/// Restores every string value and key below `node`; moved nodes keep their positions.
-void restore_tree(toml::node& node) {
-  if (auto* value = node.as_string()) {
-    if (has_stand_in(value->get())) value->get() = restored(value->get());
-    return;
-  }
-  if (auto* array = node.as_array()) {
-    for (toml::node& element : *array) restore_tree(element);
-    return;
-  }
-  auto* table = node.as_table();
-  if (table == nullptr) return;
-  std::vector<toml::key> renamed;
-  for (auto&& [key, value] : *table) {
-    restore_tree(value);
-    if (has_stand_in(key.str())) renamed.push_back(key);
-  }
-  // A key holding a stand-in was quoted in the file; its restored form is new to the
-  // table (stand-ins written in the file are refused), so it cannot collide.
-  for (const toml::key& key : renamed) {
-    toml::node& value = *table->get(key.str());
-    toml::key restored_key(restored(key.str()), toml::source_region(key.source()));
-    value.visit([&](auto& concrete) {
-      auto moved = std::move(concrete);
-      table->erase(key.str());
-      table->insert(std::move(restored_key), std::move(moved));
-    });
+/// Restores every string value and key below `root`; moved nodes keep their positions.
+/// Iterative, not recursive: a document may nest thousands of levels (inline tables with
+/// dotted keys), deeper than a thread's stack allows for recursion in every build.
+void restore_tree(toml::node& root) {
+  std::vector<toml::node*> pending{&root};
+  while (!pending.empty()) {
+    toml::node& node = *pending.back();
+    pending.pop_back();
+    if (auto* value = node.as_string()) {
+      if (has_stand_in(value->get())) value->get() = restored(value->get());
+      continue;
+    }
+    if (auto* array = node.as_array()) {
+      for (toml::node& element : *array) pending.push_back(&element);
+      continue;
+    }
+    auto* table = node.as_table();
+    if (table == nullptr) continue;
+    std::vector<toml::key> renamed;
+    for (auto&& [key, value] : *table) {
+      if (has_stand_in(key.str())) renamed.push_back(key);
+    }
+    // A key holding a stand-in was quoted in the file; its restored form is new to the
+    // table (stand-ins written in the file are refused), so it cannot collide. Renaming
+    // moves the value to a new node, so the values are queued only after.
+    for (const toml::key& key : renamed) {
+      toml::node& value = *table->get(key.str());
+      toml::key restored_key(restored(key.str()), toml::source_region(key.source()));
+      value.visit([&](auto& concrete) {
+        auto moved = std::move(concrete);
+        table->erase(key.str());
+        table->insert(std::move(restored_key), std::move(moved));
+      });
+    }
+    for (auto&& [key, value] : *table) pending.push_back(&value);
   }
 }
 
