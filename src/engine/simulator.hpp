@@ -322,9 +322,6 @@ class Simulator {
   /// them when fewer are left (patches before the worm can leave none).
   std::vector<std::uint32_t> choose_seeds(std::uint64_t count, Rng& rng);
 
-  /// Index of worm.seed_group among the groups, -1 without one.
-  [[nodiscard]] int seed_group() const;
-
   /// A host drawn uniformly from all susceptible hosts (there must be one).
   std::uint32_t random_susceptible_host(Rng& rng);
 

@@ -181,7 +181,7 @@ std::vector<std::uint32_t> Simulator::choose_seeds(std::uint64_t count, Rng& rng
   count = std::min<std::uint64_t>(count, susceptible());
   std::vector<std::uint32_t> seeds;
   seeds.reserve(count);
-  const int group = seed_group();
+  const int group = patches_.seed_group();
   if (group >= 0 && scenario_.worm.seed_rule == SeedRule::kRandom) {
     // Uniform without replacement among the group's susceptible hosts.
     std::vector<std::uint32_t> candidates;
@@ -235,15 +235,6 @@ std::vector<std::uint32_t> Simulator::choose_seeds(std::uint64_t count, Rng& rng
     if (seeds.size() == count) break;
   }
   return seeds;
-}
-
-int Simulator::seed_group() const {
-  const std::string& name = scenario_.worm.seed_group;
-  if (name.empty()) return -1;
-  const auto& groups = scenario_.population.groups;
-  return static_cast<int>(
-      std::find_if(groups.begin(), groups.end(), [&](const ManagementGroupSpec& g) { return g.name == name; }) -
-      groups.begin());
 }
 
 std::uint32_t Simulator::random_susceptible_host(Rng& rng) {

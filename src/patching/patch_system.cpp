@@ -89,10 +89,12 @@ void PatchSystem::assign_groups(const Scenario& scenario, std::uint32_t host_cou
 void PatchSystem::place_seeds_in_group(const Scenario& scenario, std::span<const std::uint32_t> seed_hosts) {
   const auto& specs = scenario.population.groups;
   const std::string& name = scenario.worm.seed_group;
-  if (name.empty() || seed_hosts.empty()) return;
-  const auto target = static_cast<std::uint8_t>(
+  if (name.empty()) return;
+  seed_group_ = static_cast<int>(
       std::find_if(specs.begin(), specs.end(), [&](const ManagementGroupSpec& g) { return g.name == name; }) -
       specs.begin());
+  if (seed_hosts.empty()) return;
+  const auto target = static_cast<std::uint8_t>(seed_group_);
   if (!specs.front().count) {
     for (std::uint32_t h : seed_hosts) group_[h] = target;
     return;

@@ -47,6 +47,8 @@ class PatchSystem {
   [[nodiscard]] int group_count() const { return group_count_; }
   [[nodiscard]] int group_of(std::uint32_t host) const { return group_.empty() ? 0 : group_[host]; }
   [[nodiscard]] std::uint64_t group_size(int group) const { return group_size_[group]; }
+  /// Index of worm.seed_group among the groups, -1 without one.
+  [[nodiscard]] int seed_group() const { return seed_group_; }
   /// Rings of all services, in order (services in order, rings in order).
   [[nodiscard]] int ring_count() const { return ring_count_; }
 
@@ -108,6 +110,7 @@ class PatchSystem {
   double release_;
   double fix_time_;  // simulation time of the fixed patch (+infinity: none; release if immediate)
   int group_count_ = 1;
+  int seed_group_ = -1;  // worm.seed_group's index, -1 without one
   std::vector<std::uint8_t> group_;  // per host; empty with one group
   std::vector<std::uint64_t> group_size_;
   std::vector<Group> groups_;

@@ -38,17 +38,6 @@ const std::string kScenario =
     "hosts = 100\n[worm]\nscan_rate = 1\n[run]\nduration = \"12h\"\nreport_interval = \"1s\"\n"
     "replicates = 3\n";
 
-std::string fnv1a_hex(const std::string& data) {
-  std::uint64_t hash = 0xcbf29ce484222325ull;
-  for (unsigned char c : data) {
-    hash ^= c;
-    hash *= 0x100000001b3ull;
-  }
-  char text[17];
-  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(hash));
-  return text;
-}
-
 /// Starts `patchrace run SCENARIO --seed SEED ...` with its output discarded.
 pid_t start_run(const fs::path& scenario, const fs::path& out, int seed) {
   const std::vector<std::string> args = {PATCHRACE_BINARY, "run",  scenario.string(), "--out",

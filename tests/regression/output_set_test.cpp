@@ -25,18 +25,6 @@ using nlohmann::json;
 /// A temporary directory to write outputs into.
 class OutputsRegression : public CliRegression {};
 
-/// FNV-1a 64 of `data`, written out here as the oracle of the recorded hashes.
-std::string fnv1a_hex(const std::string& data) {
-  std::uint64_t hash = 0xcbf29ce484222325ull;
-  for (unsigned char c : data) {
-    hash ^= c;
-    hash *= 0x100000001b3ull;
-  }
-  char text[17];
-  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(hash));
-  return text;
-}
-
 /// The pid of a child that has already exited (and been reaped): a process that is gone.
 pid_t dead_pid() {
   const pid_t child = ::fork();
